@@ -1,0 +1,64 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Account, OutboxEvent, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "email", "first_name", "last_name", "role_list", "is_active"]
+    list_filter = ["groups", "is_active", "is_staff"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="Roles")
+    def role_list(self, obj):
+        return ", ".join(obj.roles) or "—"
+
+
+@admin.register(Account)
+class AccountAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "tier",
+        "arr",
+        "health_score",
+        "health_band",
+        "segment",
+        "lifecycle_stage",
+        "csm_owner",
+        "has_sandbox",
+        "beta_feedback_commitment",
+    ]
+    list_filter = [
+        "tier",
+        "health_band",
+        "lifecycle_stage",
+        "segment",
+        "has_sandbox",
+        "beta_feedback_commitment",
+        ("crm_missing_since", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["name", "crm_id", "analytics_id", "segment"]
+    list_select_related = ["csm_owner"]
+    autocomplete_fields = ["csm_owner"]
+    readonly_fields = ["health_band", "created_at", "updated_at"]
+
+
+@admin.register(OutboxEvent)
+class OutboxEventAdmin(admin.ModelAdmin):
+    list_display = ["id", "topic", "created_at", "dispatched_at", "attempts", "short_error"]
+    list_filter = ["topic", ("dispatched_at", admin.EmptyFieldListFilter)]
+    search_fields = ["topic", "last_error"]
+    readonly_fields = ["topic", "payload", "created_at", "dispatched_at", "attempts", "last_error"]
+    actions = ["mark_pending"]
+
+    @admin.display(description="Last error")
+    def short_error(self, obj):
+        return obj.last_error[:80]
+
+    @admin.action(description="Dispatch again (mark pending)")
+    def mark_pending(self, request, queryset):
+        queryset.update(dispatched_at=None)

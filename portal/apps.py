@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+VIEW_ACCOUNTS = ["portal.view_account"]
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = "Portal core"
+    role_permissions = {
+        "cs_rep": VIEW_ACCOUNTS,
+        "product_manager": VIEW_ACCOUNTS,
+        "portal_admin": [
+            *VIEW_ACCOUNTS,
+            "portal.add_account",
+            "portal.change_account",
+            "portal.view_outboxevent",
+        ],
+    }
+
+    def ready(self) -> None:
+        from .roles import sync_role_permissions
+
+        post_migrate.connect(sync_role_permissions, dispatch_uid="portal.sync_role_permissions")

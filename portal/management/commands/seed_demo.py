@@ -1,0 +1,37 @@
+from importlib import import_module, util
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from portal.demo import DEMO_USERS, demo_password
+
+
+class Command(BaseCommand):
+    help = (
+        "Create demo data (idempotent): users for each role, accounts and, from every app that "
+        "has a `demo` module, its data. --scale N makes a large data set for benchmarks."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=1, help="Multiply data sizes by N.")
+
+    def handle(self, *args, scale: int, **options):
+        if scale < 1:
+            raise CommandError("--scale must be 1 or more.")
+        for config in apps.get_app_configs():
+            module_name = f"{config.name}.demo"
+            if not config.name.startswith(("portal", "roadmap", "feedback", "integrations")):
+                continue
+            if util.find_spec(module_name) is None:
+                continue
+            with transaction.atomic():
+                result = import_module(module_name).seed(scale=scale, stdout=None)
+            summary = ", ".join(
+                f"{key}: {len(value) if isinstance(value, list | dict) else value}"
+                for key, value in result.items()
+            )
+            self.stdout.write(f"{config.label}: {summary}")
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Log in with:"))
+        for username, _first, _last, role in DEMO_USERS:
+            self.stdout.write(f"  {username:<8} / {demo_password():<14} ({role.label})")

@@ -1,0 +1,152 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Case, Q, Value, When
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from .choices import HEALTH_GREEN_FROM, HEALTH_YELLOW_FROM, HealthBand, LifecycleStage, Role, Tier
+
+
+class User(AbstractUser):
+    """A person who signs in to the portal; what they may do comes from their role groups."""
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def has_role(self, role: str) -> bool:
+        # Uses the prefetch cache when the caller loaded groups, one query otherwise.
+        return any(group.name == role for group in self.groups.all())
+
+    @property
+    def roles(self) -> list[str]:
+        names = {group.name for group in self.groups.all()}
+        return [role.value for role in Role if role.value in names]
+
+
+class AccountQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(lifecycle_stage=LifecycleStage.CHURNED)
+
+    def managed_by(self, user):
+        return self.filter(csm_owner=user)
+
+    def for_lists(self):
+        return self.select_related("csm_owner")
+
+
+class Account(models.Model):
+    """A customer account: who the feedback, votes and betas are on behalf of."""
+
+    name = models.CharField(max_length=200, db_index=True)
+    crm_id = models.CharField(
+        "CRM id", max_length=64, unique=True, null=True, blank=True, help_text="Id in the CRM."
+    )
+    analytics_id = models.CharField(
+        "analytics id",
+        max_length=128,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Group id in product analytics events.",
+    )
+    tier = models.CharField(max_length=20, choices=Tier.choices, default=Tier.SMB, db_index=True)
+    arr = models.DecimalField(
+        "ARR", max_digits=14, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    health_score = models.PositiveSmallIntegerField(
+        default=70, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    health_band = models.GeneratedField(
+        expression=Case(
+            When(health_score__lt=HEALTH_YELLOW_FROM, then=Value(HealthBand.RED)),
+            When(health_score__lt=HEALTH_GREEN_FROM, then=Value(HealthBand.YELLOW)),
+            default=Value(HealthBand.GREEN),
+        ),
+        output_field=models.CharField(max_length=10, choices=HealthBand.choices),
+        db_persist=True,
+    )
+    segment = models.CharField(
+        max_length=60, blank=True, db_index=True, help_text="Industry or market segment."
+    )
+    lifecycle_stage = models.CharField(
+        max_length=20, choices=LifecycleStage.choices, default=LifecycleStage.ADOPTING
+    )
+    csm_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="CSM owner",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_accounts",
+    )
+    has_sandbox = models.BooleanField(default=False)
+    beta_feedback_commitment = models.BooleanField(
+        default=False, help_text="Has agreed to give structured feedback in beta programs."
+    )
+    crm_missing_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when the CRM no longer returns this account; it is flagged, never deleted.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(health_score__gte=0) & Q(health_score__lte=100),
+                name="account_health_score_0_100",
+            ),
+            models.CheckConstraint(condition=Q(arr__gte=0), name="account_arr_not_negative"),
+        ]
+        indexes = [models.Index(fields=["tier", "health_score"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("account-detail", args=[self.pk])
+
+
+class OutboxEventQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(dispatched_at__isnull=True)
+
+
+class OutboxEvent(models.Model):
+    """An event recorded in the same transaction as the change it describes.
+
+    A relay task hands pending events to the subscribers registered in ``portal.outbox`` and marks
+    them dispatched, so nothing is lost while Redis or a worker is down.
+    """
+
+    topic = models.CharField(max_length=60, db_index=True)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    objects = OutboxEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                name="outbox_pending_idx",
+                condition=Q(dispatched_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} #{self.pk}"

@@ -1,0 +1,29 @@
+from django import forms
+from django.urls import reverse
+
+from .views import PICKER_LIMIT
+
+
+class AccountPickerWidget(forms.Select):
+    """A select of accounts with a search box that refreshes its options through htmx.
+
+    Only the selected account and the first few others are rendered into the page, so the form
+    stays light with thousands of accounts; typing in the search box fetches matching options.
+    """
+
+    template_name = "portal/widgets/account_picker.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["picker_url"] = reverse("account-picker")
+        return context
+
+    def optgroups(self, name, value, attrs=None):
+        queryset = self.choices.queryset
+        selected = [v for v in value if v]
+        shown = list(queryset.filter(pk__in=selected)) + list(
+            queryset.exclude(pk__in=selected)[:PICKER_LIMIT]
+        )
+        self.choices = forms.models.ModelChoiceIterator(self.choices.field)
+        self.choices.queryset = queryset.filter(pk__in=[a.pk for a in shown])
+        return super().optgroups(name, value, attrs)

@@ -1,0 +1,70 @@
+import os
+
+import pytest
+from django.db import connection
+
+from tests.factories import (
+    AccountFactory,
+    CsRepFactory,
+    PortalAdminFactory,
+    ProductManagerFactory,
+)
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(autouse=True)
+def _require_real_services(request):
+    """Tests marked ``postgres`` / ``redis`` need the real service: skipped on a laptop without it,
+    failed in CI, where the production stack must be tested."""
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        _missing("needs PostgreSQL: set DATABASE_URL=postgres://…")
+    if request.node.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
+        _missing("needs Redis: set REDIS_URL=redis://…")
+
+
+def _missing(message: str) -> None:
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def cs_rep(db):
+    return CsRepFactory(username="rep_a")
+
+
+@pytest.fixture
+def cs_rep_colleague(db):
+    return CsRepFactory(username="rep_b")
+
+
+@pytest.fixture
+def pm(db):
+    return ProductManagerFactory(username="pm_a")
+
+
+@pytest.fixture
+def portal_admin(db):
+    return PortalAdminFactory(username="admin_a")
+
+
+@pytest.fixture
+def portal_admin_colleague(db):
+    return PortalAdminFactory(username="admin_b")
+
+
+@pytest.fixture
+def account(db, cs_rep):
+    return AccountFactory(csm_owner=cs_rep)
+
+
+@pytest.fixture
+def client_for(client):
+    """Log the test client in as the given user and return it."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
