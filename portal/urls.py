@@ -8,6 +8,9 @@ from . import views
 
 api_v1 = [
     path("", include("portal.api.urls")),
+    path("", include("roadmap.api.urls")),
+    path("", include("feedback.api.urls")),
+    path("", include("integrations.api.urls")),
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -17,6 +20,9 @@ urlpatterns = [
     path("accounts/", views.AccountListView.as_view(), name="account-list"),
     path("accounts/picker", views.account_picker_options, name="account-picker"),
     path("accounts/<int:pk>/", views.AccountDetailView.as_view(), name="account-detail"),
+    path("roadmap/", include("roadmap.urls")),
+    path("feedback/", include("feedback.urls")),
+    path("integrations/", include("integrations.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -1,0 +1,1 @@
+# Models are split by concern: maps.py (integration maps and checklists), sync.py (connectors).

@@ -1,0 +1,20 @@
+from django.db import models
+
+
+class ItemStatus(models.TextChoices):
+    UNDER_CONSIDERATION = "under_consideration", "Under consideration"
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    SHIPPED = "shipped", "Shipped"
+    DECLINED = "declined", "Declined"
+
+
+# Items that compete for rank; shipped and declined items keep their last score but no rank.
+OPEN_STATUSES = [ItemStatus.UNDER_CONSIDERATION, ItemStatus.PLANNED, ItemStatus.IN_PROGRESS]
+BOARD_STATUSES = [*OPEN_STATUSES, ItemStatus.SHIPPED]
+
+
+class Horizon(models.TextChoices):
+    NOW = "now", "Now"
+    NEXT = "next", "Next"
+    LATER = "later", "Later"

@@ -1,0 +1,3 @@
+from .items import RoadmapItem, RoadmapItemQuerySet
+
+__all__ = ["RoadmapItem", "RoadmapItemQuerySet"]
