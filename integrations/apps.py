@@ -1,5 +1,11 @@
 from django.apps import AppConfig
 
+from portal.roles import merge_role_permissions
+
+from .connectors.roles import ROLE_PERMISSIONS as CONNECTOR_ROLE_PERMISSIONS
+from .maps.roles import ROLE_PERMISSIONS as MAP_ROLE_PERMISSIONS
+
 
 class IntegrationsConfig(AppConfig):
     name = "integrations"
+    role_permissions = merge_role_permissions(MAP_ROLE_PERMISSIONS, CONNECTOR_ROLE_PERMISSIONS)

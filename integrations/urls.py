@@ -1,5 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "integrations"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("maps/", include("integrations.maps.urls")),
+    path("", include("integrations.connectors.urls")),
+]

@@ -9,3 +9,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Areas inside an app keep their tasks beside their code.
+app.autodiscover_tasks(["roadmap.beta", "integrations.maps", "integrations.connectors"])

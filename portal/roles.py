@@ -6,7 +6,6 @@ installed apps declare, so adding an app or a permission needs no data migration
 """
 
 from django.apps import apps
-from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
 from .choices import Role
@@ -21,6 +20,9 @@ def declared_role_permissions() -> dict[str, set[str]]:
 
 
 def sync_role_permissions(**_kwargs) -> None:
+    # Imported here: app configs import this module before models can load.
+    from django.contrib.auth.models import Group, Permission
+
     for role, perms in declared_role_permissions().items():
         group, _ = Group.objects.get_or_create(name=role)
         query = Q(pk__in=[])
@@ -28,3 +30,12 @@ def sync_role_permissions(**_kwargs) -> None:
             app_label, codename = perm.split(".", 1)
             query |= Q(content_type__app_label=app_label, codename=codename)
         group.permissions.set(Permission.objects.filter(query))
+
+
+def merge_role_permissions(*declarations: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Combine the role declarations of an app's areas into one ``role_permissions`` mapping."""
+    merged: dict[str, list[str]] = {}
+    for declaration in declarations:
+        for role, perms in declaration.items():
+            merged.setdefault(role, []).extend(perms)
+    return merged

@@ -1,1 +1,6 @@
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns: list = [
+    path("", include("integrations.maps.api_urls")),
+    path("", include("integrations.connectors.api_urls")),
+]

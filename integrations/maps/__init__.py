@@ -1,0 +1,1 @@
+"""Integration maps and acceptance-criteria checklists (models in integrations/models/maps.py)."""

@@ -1,0 +1,1 @@
+from .beta import admin as beta_admin  # noqa: F401
