@@ -6,6 +6,9 @@ from django.db import transaction
 
 from portal.demo import DEMO_USERS, demo_password
 
+# The portal's own apps, seeded in INSTALLED_APPS order (each builds on the ones before).
+PORTAL_APPS = {"portal", "roadmap", "feedback", "integrations"}
+
 
 class Command(BaseCommand):
     help = (
@@ -21,9 +24,7 @@ class Command(BaseCommand):
             raise CommandError("--scale must be 1 or more.")
         for config in apps.get_app_configs():
             module_name = f"{config.name}.demo"
-            if not config.name.startswith(("portal", "roadmap", "feedback", "integrations")):
-                continue
-            if util.find_spec(module_name) is None:
+            if config.name not in PORTAL_APPS or util.find_spec(module_name) is None:
                 continue
             with transaction.atomic():
                 result = import_module(module_name).seed(scale=scale, stdout=None)
@@ -31,7 +32,8 @@ class Command(BaseCommand):
                 f"{key}: {len(value) if isinstance(value, list | dict) else value}"
                 for key, value in result.items()
             )
-            self.stdout.write(f"{config.label}: {summary}")
+            if summary:
+                self.stdout.write(f"{config.label}: {summary}")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in with:"))
         for username, _first, _last, role in DEMO_USERS:
             self.stdout.write(f"  {username:<8} / {demo_password():<14} ({role.label})")

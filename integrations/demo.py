@@ -1,0 +1,8 @@
+"""Demo data for integrations (idempotent): maps first, then connectors."""
+
+from .connectors.demo import seed as seed_connectors
+from .maps.demo import seed as seed_maps
+
+
+def seed(*, scale: int = 1, stdout=None) -> dict:
+    return {**seed_maps(scale=scale, stdout=stdout), **seed_connectors(scale=scale, stdout=stdout)}
