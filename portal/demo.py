@@ -82,7 +82,9 @@ def _seed_users() -> list[User]:
 def _account_fields(index: int, rng: random.Random, reps: list[User]) -> dict:
     tier = rng.choices([Tier.ENTERPRISE, Tier.MID_MARKET, Tier.SMB], weights=[2, 3, 4])[0]
     arr_base = {Tier.ENTERPRISE: 400_000, Tier.MID_MARKET: 90_000, Tier.SMB: 12_000}[tier]
-    health = rng.choice([rng.randint(15, 39), rng.randint(40, 69), rng.randint(70, 98)])
+    health = rng.choices(
+        [rng.randint(15, 39), rng.randint(40, 69), rng.randint(70, 98)], weights=[1, 2, 3]
+    )[0]
     stage = (
         LifecycleStage.AT_RISK
         if health < 35
