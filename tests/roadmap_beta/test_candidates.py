@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_ranking_on_a_hand_built_set(demand_source):
     program = BetaProgramFactory(min_health_score=50)
     item = program.item
-    healthy = AccountFactory(name="Healthy", health_score=95)
+    AccountFactory(name="Healthy", health_score=95)
     voter = AccountFactory(name="Voter", health_score=70)
     blocker = AccountFactory(name="Blocker", health_score=72)
     both = AccountFactory(name="Both", health_score=60, beta_feedback_commitment=True)
