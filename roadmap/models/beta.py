@@ -98,15 +98,20 @@ class BetaProgramQuerySet(models.QuerySet):
         return self.filter(status=ProgramStatus.OPEN)
 
     def for_lists(self):
-        return self.select_related("item", "cs_owner", "pm_owner").annotate(
-            seats_taken=Count("participants", filter=Q(participants__state__in=SEAT_STATES)),
-            rated_count=Count(
-                "participants", filter=Q(participants__validation_rating__isnull=False)
-            ),
-            positive_count=Count(
-                "participants",
-                filter=Q(participants__validation_rating__gte=POSITIVE_RATING_FROM),
-            ),
+        # Aggregating queries ignore Meta.ordering: order explicitly for stable pages.
+        return (
+            self.select_related("item", "cs_owner", "pm_owner")
+            .order_by("-created_at", "id")
+            .annotate(
+                seats_taken=Count("participants", filter=Q(participants__state__in=SEAT_STATES)),
+                rated_count=Count(
+                    "participants", filter=Q(participants__validation_rating__isnull=False)
+                ),
+                positive_count=Count(
+                    "participants",
+                    filter=Q(participants__validation_rating__gte=POSITIVE_RATING_FROM),
+                ),
+            )
         )
 
 
