@@ -143,7 +143,9 @@ def _move(participant, state, *, actor, note=""):
     if not participant.can_move_to(state):
         current = participant.get_state_display().lower()
         target = ParticipantState(state).label.lower()
-        raise ValidationError({"state": f"A {current} participant cannot become {target}."})
+        raise ValidationError(
+            {"state": f"{participant.account} is {current} and cannot become {target}."}
+        )
     participant.state = state
     setattr(participant, STATE_DATE_FIELD[state], timezone.now())
     participant.full_clean(validate_constraints=False)
