@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from portal.choices import LifecycleStage
+from portal.choices import LifecycleStage, Tier
 
 from .items import RoadmapItem
 
@@ -19,6 +19,7 @@ __all__ = [
     "SEAT_STATES",
     "STATE_DATE_FIELD",
     "TRANSITIONS",
+    "TRANSITION_ACTIONS",
     "BetaParticipant",
     "BetaParticipantQuerySet",
     "BetaProgram",
@@ -90,6 +91,17 @@ STATE_DATE_FIELD = {
     ParticipantState.COMPLETED: "completed_at",
     ParticipantState.DECLINED: "declined_at",
     ParticipantState.REMOVED: "removed_at",
+}
+
+
+# Button words for moving a participant to each state.
+TRANSITION_ACTIONS = {
+    ParticipantState.INVITED: "Invite",
+    ParticipantState.ACCEPTED: "Mark accepted",
+    ParticipantState.ACTIVE: "Activate",
+    ParticipantState.COMPLETED: "Complete…",
+    ParticipantState.DECLINED: "Mark declined",
+    ParticipantState.REMOVED: "Remove",
 }
 
 
@@ -203,6 +215,16 @@ class BetaProgram(models.Model):
     def is_open(self) -> bool:
         return self.status == ProgramStatus.OPEN
 
+    @property
+    def allowed_tier_labels(self) -> list[str]:
+        labels = dict(Tier.choices)
+        return [str(labels.get(t, t)) for t in self.allowed_tiers or []]
+
+    @property
+    def excluded_stage_labels(self) -> list[str]:
+        labels = dict(LifecycleStage.choices)
+        return [str(labels.get(s, s)) for s in self.excluded_stages or []]
+
 
 class BetaParticipantQuerySet(models.QuerySet):
     def seated(self):
@@ -278,6 +300,10 @@ class BetaParticipant(models.Model):
 
     def allowed_next_states(self) -> list[str]:
         return list(TRANSITIONS[self.state])
+
+    def next_actions(self) -> list[tuple[str, str]]:
+        """(state, button words) for each move allowed from the current state."""
+        return [(state, TRANSITION_ACTIONS[state]) for state in TRANSITIONS[self.state]]
 
     def can_move_to(self, state: str) -> bool:
         return state in TRANSITIONS.get(self.state, [])
