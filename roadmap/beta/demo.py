@@ -12,6 +12,7 @@ from django.utils import timezone
 from portal.choices import LifecycleStage, Tier
 from portal.models import Account, User
 from roadmap.models import (
+    STATE_DATE_FIELD,
     BetaParticipant,
     BetaProgram,
     LaunchPlan,
@@ -109,14 +110,9 @@ def _participants(program: BetaProgram, pm) -> None:
             if target == ParticipantState.NOMINATED or PATHS.index(target) < step:
                 break
             participant.state = state
-            setattr(participant, f"{_date_field(state)}", now - dt.timedelta(days=25 - 5 * step))
+            setattr(participant, STATE_DATE_FIELD[state], now - dt.timedelta(days=25 - 5 * step))
         if target == ParticipantState.COMPLETED:
             participant.validation_rating = 5 - index  # 5 and 4: both positive
             participant.validation_comments = "Built three automations in the first week."
         participant.save()
 
-
-def _date_field(state: str) -> str:
-    from roadmap.models import STATE_DATE_FIELD
-
-    return STATE_DATE_FIELD[state]
