@@ -115,4 +115,3 @@ def _participants(program: BetaProgram, pm) -> None:
             participant.validation_rating = 5 - index  # 5 and 4: both positive
             participant.validation_comments = "Built three automations in the first week."
         participant.save()
-
