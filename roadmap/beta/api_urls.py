@@ -1,1 +1,18 @@
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from .api import BetaEligibleView, BetaParticipantViewSet, BetaProgramViewSet, LaunchPlanViewSet
+
+router = SimpleRouter(trailing_slash=False)
+router.register("beta-programs", BetaProgramViewSet, basename="api-beta-program")
+router.register("beta-participants", BetaParticipantViewSet, basename="api-beta-participant")
+router.register("launch-plans", LaunchPlanViewSet, basename="api-launch-plan")
+
+urlpatterns: list = [
+    path(
+        "cs-product/beta/eligible/<str:customer_id>",
+        BetaEligibleView.as_view(),
+        name="api-beta-eligible",
+    ),
+    *router.urls,
+]
