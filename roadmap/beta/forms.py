@@ -1,9 +1,4 @@
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
-from django.forms.renderers import DjangoTemplates
-from django.utils.functional import cached_property
 
 from portal.choices import LifecycleStage, Tier
 from portal.models import Account, User
@@ -74,28 +69,7 @@ class NominateForm(forms.Form):
     account = forms.ModelChoiceField(queryset=Account.objects.all(), widget=forms.HiddenInput)
 
 
-class ProjectTemplatesRenderer(DjangoTemplates):
-    """Django's form templates plus the project's ``templates/``: the default renderer does not
-    see ``templates/portal/widgets/account_picker.html`` (AccountPickerWidget's template)."""
-
-    @cached_property
-    def engine(self):
-        return self.backend(
-            {
-                "APP_DIRS": True,
-                "DIRS": [
-                    Path(forms.__file__).parent / self.backend.app_dirname,
-                    *settings.TEMPLATES[0]["DIRS"],
-                ],
-                "NAME": "djangoforms-project",
-                "OPTIONS": {},
-            }
-        )
-
-
 class EligibilityCheckForm(forms.Form):
-    default_renderer = ProjectTemplatesRenderer()
-
     account = forms.ModelChoiceField(
         queryset=Account.objects.all(), widget=AccountPickerWidget, label="Account"
     )
