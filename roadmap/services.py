@@ -10,6 +10,18 @@ from .models import RoadmapItem
 
 
 @transaction.atomic
+def roadmap_item_create(*, actor=None, **fields) -> RoadmapItem:
+    """Create a roadmap item (validated). Used by the roadmap pages and by feedback triage
+    ("create a roadmap item from this ticket")."""
+    item = RoadmapItem(**fields)
+    item.full_clean()
+    if actor is not None:
+        item._history_user = actor
+    item.save()
+    return item
+
+
+@transaction.atomic
 def roadmap_item_set_status(*, item: RoadmapItem, status: str, actor=None) -> RoadmapItem:
     """Move an item to ``status``. Shipping records an ``item_shipped`` outbox event, which the
     feedback app turns into shipped tickets and close-the-loop emails (exactly once)."""
