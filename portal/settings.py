@@ -288,6 +288,14 @@ CELERY_BEAT_SCHEDULE["launch-milestone-reminders-daily"] = {
     "options": {"expires": 3600},
 }
 
+# Roadmap priorities: a burst of votes/links/policy edits marks the scores dirty; this entry runs
+# ONE recompute for the whole burst (the nightly full run is above).
+CELERY_BEAT_SCHEDULE["priorities-recompute-dirty"] = {
+    "task": "roadmap.tasks.priorities_recompute_dirty",
+    "schedule": 30.0,
+    "options": {"expires": 25},
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -4,15 +4,35 @@ from portal.roles import merge_role_permissions
 
 from .beta.roles import ROLE_PERMISSIONS as BETA_ROLE_PERMISSIONS
 
-READ = ["roadmap.view_roadmapitem"]
+READ = ["roadmap.view_roadmapitem", "roadmap.view_vote", "roadmap.view_scoringpolicy"]
 
 ROLE_PERMISSIONS = {
-    "cs_rep": READ,
-    "product_manager": [*READ, "roadmap.add_roadmapitem", "roadmap.change_roadmapitem"],
-    "portal_admin": READ,
+    # CS reps vote on behalf of the accounts they manage and change or withdraw their own votes.
+    "cs_rep": [*READ, "roadmap.add_vote", "roadmap.change_vote", "roadmap.delete_vote"],
+    # PMs manage items: create, edit, move them on the board.
+    "product_manager": [
+        *READ,
+        "roadmap.add_roadmapitem",
+        "roadmap.change_roadmapitem",
+        "roadmap.recompute_scoringpolicy",
+    ],
+    # Admins configure the scoring policy.
+    "portal_admin": [
+        *READ,
+        "roadmap.change_scoringpolicy",
+        "roadmap.recompute_scoringpolicy",
+    ],
 }
 
 
 class RoadmapConfig(AppConfig):
     name = "roadmap"
     role_permissions = merge_role_permissions(ROLE_PERMISSIONS, BETA_ROLE_PERMISSIONS)
+
+    def ready(self) -> None:
+        from . import scoring
+        from .demand import demand_changed, register_demand_source
+        from .selectors import vote_signals
+
+        register_demand_source("vote", vote_signals)
+        demand_changed.connect(scoring.on_demand_changed, dispatch_uid="roadmap-priorities")

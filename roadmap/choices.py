@@ -18,3 +18,21 @@ class Horizon(models.TextChoices):
     NOW = "now", "Now"
     NEXT = "next", "Next"
     LATER = "later", "Later"
+
+
+class HealthImpact(models.TextChoices):
+    """What the CS rep expects the item to do for the account's health (a vote's weight)."""
+
+    NONE = "none", "None"
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class FeedbackImpact(models.TextChoices):
+    """Impact levels of linked feedback tickets, as the feedback app reports them."""
+
+    BLOCKER = "blocker", "Blocker"
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"

@@ -1,5 +1,15 @@
 from .beta import *  # noqa: F403
 from .items import RoadmapItem, RoadmapItemQuerySet
 from .launch import *  # noqa: F403
+from .scoring import ScoreSnapshot, ScoringPolicy, ScoringState
+from .votes import Vote, VoteQuerySet
 
-__all__ = ["RoadmapItem", "RoadmapItemQuerySet"]
+__all__ = [
+    "RoadmapItem",
+    "RoadmapItemQuerySet",
+    "ScoreSnapshot",
+    "ScoringPolicy",
+    "ScoringState",
+    "Vote",
+    "VoteQuerySet",
+]

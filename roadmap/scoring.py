@@ -1,0 +1,483 @@
+"""The priority engine: success-weighted demand → score → rank, with a breakdown in words.
+
+For each open item (the weights come from :class:`~roadmap.models.ScoringPolicy`):
+
+- an account's weight = tier weight × (1 + log10(1 + ARR / ARR scale)) × signal factor, the signal
+  factor being the vote's health factor (none 1.0 … high 1.5) or the linked feedback's impact
+  factor (blocker 1.0 … low 0.25);
+- demand = Σ over distinct accounts of the account's strongest signal (ten tickets count once);
+- without votes from ``consensus_threshold`` distinct CS reps, demand × ``consensus_damping``;
+- score = demand × impact × confidence ÷ effort; rank = order by score among open items.
+
+Set-based: every registered demand source is compiled into ONE SQL statement that aggregates per
+item and returns only the top contributing accounts, so a recompute costs the same few queries
+whatever the number of items, votes and tickets; scores and ranks are written with one bulk
+update. Everything runs in one transaction under a lock: a failure leaves the previous scores,
+and two recomputes at once run one after the other.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from portal.models import OutboxEvent
+
+from .choices import OPEN_STATUSES
+from .demand import SIGNAL_COLUMNS, demand_sources
+from .models import RoadmapItem, ScoreSnapshot, ScoringPolicy, ScoringState
+
+logger = logging.getLogger(__name__)
+
+TOP_ACCOUNTS = 3
+VOTE_KIND = "vote"
+# Any constant works; it only has to be the same for every process (pg_advisory_xact_lock).
+ADVISORY_LOCK_KEY = 0x524F41444D4150  # "ROADMAP"
+FOUR_PLACES = Decimal("0.0001")
+
+
+@dataclass
+class RecomputeResult:
+    items: int
+    rank_changes: int
+    duration_ms: int
+    policy_version: int
+
+
+# --- The SQL ----------------------------------------------------------------------------------
+
+
+def signals_sql() -> tuple[str, list]:
+    """Every registered demand source as one ``UNION ALL`` (kind, item_id, account_id, level,
+    actor_id). Sources that can match nothing are left out."""
+    parts, params = [], []
+    for kind, source in sorted(demand_sources().items()):
+        try:
+            sql, source_params = source().order_by().values(*SIGNAL_COLUMNS).query.sql_with_params()
+        except EmptyResultSet:
+            continue
+        parts.append(
+            "SELECT CAST(%s AS VARCHAR(40)) AS kind, s.item_id, s.account_id, "
+            f"CAST(s.level AS VARCHAR(20)) AS level, s.actor_id FROM ({sql}) s"
+        )
+        params += [kind, *source_params]
+    if not parts:
+        # No source at all: an empty relation with the right columns.
+        return (
+            "SELECT CAST(%s AS VARCHAR(40)) AS kind, 0 AS item_id, 0 AS account_id, "
+            "CAST('' AS VARCHAR(20)) AS level, 0 AS actor_id WHERE 1 = 0",
+            [VOTE_KIND],
+        )
+    return " UNION ALL ".join(parts), params
+
+
+def demand_sql(policy: ScoringPolicy, *, top: int = TOP_ACCOUNTS) -> tuple[str, list]:
+    """The aggregate behind a recompute: per open item its demand, accounts, total ARR, votes,
+    other signals, distinct voting CS reps, and its ``top`` contributing accounts (one row each;
+    items without demand return no row)."""
+    union, params = signals_sql()
+    health = policy.health_factors()
+    impact = policy.impact_factors()
+    tiers = policy.tier_weights()
+    sql = f"""
+    WITH signals AS ({union}),
+    per_account AS (
+        SELECT s.item_id, s.account_id,
+            MAX(CASE WHEN s.kind = %s THEN
+                    (CASE s.level WHEN 'none' THEN %s WHEN 'low' THEN %s WHEN 'medium' THEN %s
+                                  WHEN 'high' THEN %s ELSE %s END)
+                ELSE (CASE s.level WHEN 'blocker' THEN %s WHEN 'high' THEN %s
+                                   WHEN 'medium' THEN %s WHEN 'low' THEN %s ELSE %s END)
+                END) AS factor,
+            SUM(CASE WHEN s.kind = %s THEN 1 ELSE 0 END) AS n_votes,
+            SUM(CASE WHEN s.kind = %s THEN 0 ELSE 1 END) AS n_other
+        FROM signals s
+        INNER JOIN {RoadmapItem._meta.db_table} i ON i.id = s.item_id AND i.status IN (%s, %s, %s)
+        GROUP BY s.item_id, s.account_id
+    ),
+    weighted AS (
+        SELECT p.item_id, p.account_id, p.n_votes, p.n_other, a.arr, a.name, a.tier,
+            p.factor
+            * (CASE a.tier WHEN 'enterprise' THEN %s WHEN 'mid_market' THEN %s ELSE %s END)
+            * (1 + LN(1 + (a.arr * 1.0) / %s) / LN(10)) AS contribution
+        FROM per_account p INNER JOIN portal_account a ON a.id = p.account_id
+    ),
+    ranked AS (
+        SELECT w.*,
+            ROW_NUMBER() OVER (PARTITION BY w.item_id
+                               ORDER BY w.contribution DESC, w.account_id) AS pos,
+            SUM(w.contribution) OVER (PARTITION BY w.item_id) AS demand,
+            COUNT(*) OVER (PARTITION BY w.item_id) AS accounts,
+            SUM(w.arr) OVER (PARTITION BY w.item_id) AS total_arr,
+            SUM(w.n_votes) OVER (PARTITION BY w.item_id) AS votes,
+            SUM(w.n_other) OVER (PARTITION BY w.item_id) AS other_signals,
+            SUM(CASE WHEN w.n_votes > 0 THEN 1 ELSE 0 END)
+                OVER (PARTITION BY w.item_id) AS voting_accounts
+        FROM weighted w
+    ),
+    reps AS (
+        SELECT s.item_id, COUNT(DISTINCT s.actor_id) AS reps
+        FROM signals s WHERE s.kind = %s GROUP BY s.item_id
+    )
+    SELECT r.item_id, r.account_id, r.name, r.tier, r.arr, r.n_votes, r.n_other, r.contribution,
+        r.demand, r.accounts, r.total_arr, r.votes, r.other_signals, r.voting_accounts,
+        COALESCE(reps.reps, 0) AS reps
+    FROM ranked r LEFT JOIN reps ON reps.item_id = r.item_id
+    WHERE r.pos <= %s
+    ORDER BY r.item_id, r.pos
+    """
+    params += [
+        VOTE_KIND,
+        *(float(health[k]) for k in ("none", "low", "medium", "high")),
+        float(health["none"]),
+        *(float(impact[k]) for k in ("blocker", "high", "medium", "low")),
+        float(impact["low"]),
+        VOTE_KIND,
+        VOTE_KIND,
+        *[str(s) for s in OPEN_STATUSES],
+        float(tiers["enterprise"]),
+        float(tiers["mid_market"]),
+        float(tiers["smb"]),
+        float(policy.arr_scale),
+        VOTE_KIND,
+        top,
+    ]
+    return sql, params
+
+
+# --- Pure arithmetic --------------------------------------------------------------------------
+
+
+def _num(value) -> float:
+    return float(value or 0)
+
+
+def item_demand(rows: list[tuple]) -> dict[int, dict]:
+    """Group the aggregate's rows by item."""
+    out: dict[int, dict] = {}
+    for row in rows:
+        (item_id, account_id, name, tier, arr, n_votes, n_other, contribution) = row[:8]
+        (demand, accounts, total_arr, votes, other, voting_accounts, reps) = row[8:]
+        entry = out.setdefault(
+            item_id,
+            {
+                "demand": _num(demand),
+                "accounts": int(accounts),
+                "voting_accounts": int(voting_accounts),
+                "total_arr": _num(total_arr),
+                "votes": int(votes),
+                "feedback": int(other),
+                "cs_reps": int(reps),
+                "top_accounts": [],
+            },
+        )
+        entry["top_accounts"].append(
+            {
+                "id": account_id,
+                "name": name,
+                "tier": tier,
+                "arr": _num(arr),
+                "voted": int(n_votes) > 0,
+                "feedback": int(n_other),
+                "contribution": round(_num(contribution), 4),
+            }
+        )
+    return out
+
+
+def score_item(*, demand: dict | None, impact, confidence, effort, policy: ScoringPolicy) -> dict:
+    """The breakdown of one item (numbers only; :func:`explain` puts it into words)."""
+    d = demand or {
+        "demand": 0.0,
+        "accounts": 0,
+        "voting_accounts": 0,
+        "total_arr": 0.0,
+        "votes": 0,
+        "feedback": 0,
+        "cs_reps": 0,
+        "top_accounts": [],
+    }
+    threshold = int(policy.consensus_threshold)
+    consensus = d["cs_reps"] >= threshold
+    damping = 1.0 if consensus else float(policy.consensus_damping)
+    counted = d["demand"] * damping
+    score = counted * float(impact) * float(confidence) / float(effort)
+    for account in d["top_accounts"]:
+        account["share"] = (
+            round(100 * account["contribution"] / d["demand"], 1) if d["demand"] else 0
+        )
+    return {
+        **d,
+        "demand": round(d["demand"], 4),
+        "consensus": consensus,
+        "consensus_threshold": threshold,
+        "damping": damping,
+        "counted_demand": round(counted, 4),
+        "impact": float(impact),
+        "confidence": float(confidence),
+        "effort": float(effort),
+        "score": round(score, 4),
+        "policy_version": policy.version,
+    }
+
+
+def _money(value: float) -> str:
+    if value >= 1_000_000:
+        return f"${value / 1_000_000:.1f}M"
+    if value >= 1_000:
+        return f"${value / 1_000:.0f}k"
+    return f"${value:.0f}"
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def explain(b: dict, *, rank: int | None, open_items: int) -> list[str]:
+    """ "Why is this ranked here?" in sentences a CS rep understands."""
+    if not b["accounts"]:
+        lines = [
+            "No account has voted for this item or linked feedback to it yet, so its demand is 0."
+        ]
+    else:
+        via = []
+        if b["voting_accounts"]:
+            via.append(f"{b['voting_accounts']} through votes")
+        if b["accounts"] - b["voting_accounts"]:
+            via.append(f"{b['accounts'] - b['voting_accounts']} through linked feedback only")
+        lines = [
+            f"Demand is {b['demand']:.2f}, from {_plural(b['accounts'], 'account')} "
+            f"({', '.join(via)}) worth {_money(b['total_arr'])} ARR in total. Each account counts "
+            "once, by its strongest signal, weighted by tier, ARR and expected health impact."
+        ]
+    if b["consensus"]:
+        lines.append(
+            f"{_plural(b['cs_reps'], 'CS rep')} voted for it: CS consensus reached "
+            f"({b['consensus_threshold']} needed), so the full demand counts."
+        )
+    else:
+        lines.append(
+            f"No CS consensus yet: {_plural(b['cs_reps'], 'CS rep')} voted and "
+            f"{b['consensus_threshold']} are needed, so demand counts ×{b['damping']:g} "
+            f"({b['counted_demand']:.2f})."
+        )
+    lines.append(
+        f"Product's estimates: impact {b['impact']:g} × confidence {b['confidence']:g} "
+        f"÷ effort {b['effort']:g}, giving a score of {b['score']:.2f}."
+    )
+    if rank is not None:
+        lines.append(f"That ranks it #{rank} of {open_items} open items.")
+    if b["top_accounts"]:
+        tops = [f"{a['name']} ({a['share']:g}% of demand)" for a in b["top_accounts"] if a["share"]]
+        if tops:
+            lines.append("Biggest contributors: " + ", ".join(tops) + ".")
+    return lines
+
+
+# --- The recompute ----------------------------------------------------------------------------
+
+
+def _lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+    # SQLite: transactions start IMMEDIATE (settings), so writers already run one at a time.
+
+
+def _fetch_demand(policy: ScoringPolicy) -> dict[int, dict]:
+    sql, params = demand_sql(policy)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return item_demand(cursor.fetchall())
+
+
+def _write_scores(rows: list[tuple[int, Decimal, int | None, dict]], now) -> None:
+    """One bulk UPDATE of score, rank, breakdown and scored_at."""
+    if not rows:
+        return
+    table = RoadmapItem._meta.db_table
+    if connection.vendor == "postgresql":
+        import json
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS i SET score = v.score, rank = v.rank, "  # noqa: S608
+                "score_breakdown = v.breakdown::jsonb, scored_at = %s "
+                "FROM unnest(%s::bigint[], %s::numeric[], %s::integer[], %s::text[]) "
+                "AS v(id, score, rank, breakdown) WHERE i.id = v.id",
+                [
+                    now,
+                    [r[0] for r in rows],
+                    [r[1] for r in rows],
+                    [r[2] for r in rows],
+                    [json.dumps(r[3]) for r in rows],
+                ],
+            )
+        return
+    objs = [
+        RoadmapItem(pk=pk, score=score, rank=rank, score_breakdown=b, scored_at=now)
+        for pk, score, rank, b in rows
+    ]
+    RoadmapItem.objects.bulk_update(objs, ["score", "rank", "score_breakdown", "scored_at"])
+
+
+def _record_rank_events(changes: list[dict]) -> None:
+    """``roadmap_priority_changed`` for each item whose rank moved (one bulk insert)."""
+    if not changes:
+        return
+    OutboxEvent.objects.bulk_create(
+        [OutboxEvent(topic="roadmap_priority_changed", payload=c) for c in changes]
+    )
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        from portal.tasks import outbox_relay
+
+        transaction.on_commit(outbox_relay.delay)
+
+
+@transaction.atomic
+def priorities_recompute() -> RecomputeResult:
+    """Recompute scores, ranks and breakdowns of every item; snapshot them; record rank changes.
+
+    Queries: lock, policy, items, the aggregate, the update, the snapshots, the events and the
+    state — the same whatever the data size."""
+    started = time.monotonic()
+    _lock()
+    policy = ScoringPolicy.current()
+    now = timezone.now()
+    items = list(
+        RoadmapItem.objects.filter(status__in=OPEN_STATUSES).values_list(
+            "id", "title", "impact", "confidence", "effort", "rank", "score"
+        )
+    )
+    closed_ranked = list(
+        RoadmapItem.objects.exclude(status__in=OPEN_STATUSES)
+        .filter(rank__isnull=False)
+        .values_list("id", "title", "rank")
+    )
+    demand = _fetch_demand(policy)
+
+    scored = []
+    for pk, title, impact, confidence, effort, old_rank, _old in items:
+        b = score_item(
+            demand=demand.get(pk),
+            impact=impact,
+            confidence=confidence,
+            effort=effort,
+            policy=policy,
+        )
+        scored.append((pk, title, old_rank, b))
+    scored.sort(key=lambda s: (-s[3]["score"], -s[3]["accounts"], s[0]))
+
+    writes, snapshots, changes = [], [], []
+    for position, (pk, title, old_rank, b) in enumerate(scored, start=1):
+        b["explanation"] = explain(b, rank=position, open_items=len(scored))
+        score = Decimal(str(b["score"])).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+        writes.append((pk, score, position, b))
+        snapshots.append(
+            ScoreSnapshot(
+                item_id=pk,
+                recorded_at=now,
+                score=score,
+                rank=position,
+                demand=Decimal(str(b["demand"])).quantize(FOUR_PLACES),
+                accounts=b["accounts"],
+                policy_version=policy.version,
+            )
+        )
+        if old_rank != position:
+            changes.append(
+                {
+                    "item_id": pk,
+                    "title": title,
+                    "previous_rank": old_rank,
+                    "rank": position,
+                    "score": str(score),
+                }
+            )
+    # Shipped and declined items keep their last score but leave the ranking.
+    closed = RoadmapItem.objects.filter(pk__in=[c[0] for c in closed_ranked])
+    if closed_ranked:
+        closed.update(rank=None)
+        changes += [
+            {"item_id": pk, "title": title, "previous_rank": rank, "rank": None, "score": None}
+            for pk, title, rank in closed_ranked
+        ]
+
+    _write_scores(writes, now)
+    ScoreSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+    _record_rank_events(changes)
+    duration_ms = int((time.monotonic() - started) * 1000)
+    ScoringState.objects.filter(pk=_state().pk).update(
+        runs=F("runs") + 1,
+        last_started_at=now,
+        last_finished_at=timezone.now(),
+        last_duration_ms=duration_ms,
+        last_items=len(writes),
+        last_rank_changes=len(changes),
+        last_error="",
+    )
+    return RecomputeResult(
+        items=len(writes),
+        rank_changes=len(changes),
+        duration_ms=duration_ms,
+        policy_version=policy.version,
+    )
+
+
+# --- Coalescing -------------------------------------------------------------------------------
+
+
+def _state() -> ScoringState:
+    state, _ = ScoringState.objects.get_or_create(pk=1)
+    return state
+
+
+def priorities_mark_dirty() -> None:
+    """Note that demand changed (one small UPDATE; a no-op while already dirty)."""
+    updated = ScoringState.objects.filter(pk=1, dirty_since__isnull=True).update(
+        dirty_since=timezone.now()
+    )
+    if not updated:
+        ScoringState.objects.get_or_create(pk=1, defaults={"dirty_since": timezone.now()})
+
+
+def priorities_claim_dirty() -> bool:
+    """Clear the dirty flag if set; True when this caller should recompute (a conditional
+    UPDATE, so of two workers only one claims a given burst)."""
+    return bool(
+        ScoringState.objects.filter(pk=1, dirty_since__isnull=False).update(dirty_since=None)
+    )
+
+
+def priorities_recompute_if_dirty() -> RecomputeResult | None:
+    if not priorities_claim_dirty():
+        return None
+    try:
+        return priorities_recompute()
+    except Exception as exc:
+        # Put the flag back so the next beat tick tries again; record why it failed.
+        priorities_mark_dirty()
+        ScoringState.objects.filter(pk=1).update(last_error=f"{type(exc).__name__}: {exc}"[:2000])
+        raise
+
+
+def priorities_request() -> None:
+    """Ask for a recompute after votes, links or policy changes: marks the state dirty; the
+    ``priorities-recompute-dirty`` beat entry (every 30 s) runs ONE recompute for the whole burst.
+    In the embedded default (eager Celery, no beat) it runs right after the commit."""
+    priorities_mark_dirty()
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        from .tasks import priorities_recompute_dirty
+
+        transaction.on_commit(priorities_recompute_dirty.delay)
+
+
+def on_demand_changed(sender, item_ids=(), **kwargs) -> None:
+    """Receiver of :data:`roadmap.demand.demand_changed` (connected in ``RoadmapConfig.ready``)."""
+    priorities_request()

@@ -1,0 +1,116 @@
+"""Reads for the roadmap pages and API, each a fixed number of queries whatever the data size."""
+
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+
+from portal.models import Account
+
+from .choices import BOARD_STATUSES, OPEN_STATUSES
+from .demand import demand_sources
+from .models import RoadmapItem, ScoreSnapshot, Vote
+
+BOARD_COLUMN_SIZE = 50
+TREND_POINTS = 12
+
+
+def vote_signals() -> QuerySet:
+    """The "vote" demand source: one signal per vote (level = expected health impact)."""
+    return Vote.objects.annotate(level=F("expected_health_impact"), actor_id=F("rep_id"))
+
+
+def items_for_lists() -> QuerySet:
+    return RoadmapItem.objects.select_related("owner")
+
+
+def items_with_demand_from(queryset: QuerySet, accounts: QuerySet) -> QuerySet:
+    """Items with a vote or linked feedback from one of ``accounts`` (any demand source)."""
+    query = Q(pk__in=[])
+    for source in demand_sources().values():
+        query |= Q(pk__in=source().filter(account_id__in=accounts).values("item_id"))
+    return queryset.filter(query)
+
+
+def board_columns(queryset: QuerySet, *, limit: int = BOARD_COLUMN_SIZE, offsets=None) -> list:
+    """The board: per status its top ``limit`` items (from an offset for "load more") and the
+    column's total. Two queries whatever the number of items."""
+    offsets = offsets or {}
+    numbered = queryset.filter(status__in=BOARD_STATUSES).annotate(
+        position=Window(
+            RowNumber(),
+            partition_by=[F("status")],
+            order_by=[F("rank").asc(nulls_last=True), F("score").desc(), F("id").asc()],
+        )
+    )
+    totals = dict(
+        queryset.filter(status__in=BOARD_STATUSES)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    window = Q()
+    for status in BOARD_STATUSES:
+        start = offsets.get(status, 0)
+        window |= Q(status=status, position__gt=start, position__lte=start + limit)
+    items = list(numbered.filter(window).order_by("position"))
+    attach_trends(items)
+    columns = []
+    for status in BOARD_STATUSES:
+        cards = [i for i in items if i.status == status]
+        shown = offsets.get(status, 0) + len(cards)
+        columns.append(
+            {
+                "status": status,
+                "label": status.label,
+                "items": cards,
+                "total": totals.get(status, 0),
+                "next_offset": shown if shown < totals.get(status, 0) else None,
+                "open": status in OPEN_STATUSES,
+            }
+        )
+    return columns
+
+
+def attach_trends(items: list, *, points: int = TREND_POINTS) -> None:
+    """Give each item ``trend``: its last ``points`` scores, oldest first (one query)."""
+    if not items:
+        return
+    rows = (
+        ScoreSnapshot.objects.filter(item_id__in=[i.pk for i in items])
+        .annotate(
+            n=Window(
+                RowNumber(),
+                partition_by=[F("item_id")],
+                order_by=[F("recorded_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(n__lte=points)
+        .values_list("item_id", "score")
+        .order_by("item_id", "-n")
+    )
+    trends: dict[int, list[float]] = {}
+    for item_id, score in rows:
+        trends.setdefault(item_id, []).append(float(score))
+    for item in items:
+        item.trend = trends.get(item.pk, [])
+
+
+def votes_for_item(item: RoadmapItem) -> QuerySet:
+    return item.votes.select_related("account", "rep").order_by("-updated_at", "id")
+
+
+def votes_of(user) -> QuerySet:
+    return Vote.objects.for_lists().filter(rep=user).order_by("-updated_at", "id")
+
+
+def accounts_for_voting(user) -> QuerySet:
+    """The accounts ``user`` may vote for: those they manage (any active one with the
+    ``vote_any_account`` permission)."""
+    accounts = Account.objects.active()
+    if user.has_perm("roadmap.vote_any_account"):
+        return accounts
+    return accounts.filter(csm_owner=user)
+
+
+def score_history(item: RoadmapItem, *, limit: int = 30) -> list[ScoreSnapshot]:
+    return list(item.snapshots.order_by("-recorded_at", "-id")[:limit])
