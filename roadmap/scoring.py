@@ -62,10 +62,8 @@ def signals_sql() -> tuple[str, list]:
             sql, source_params = source().order_by().values(*SIGNAL_COLUMNS).query.sql_with_params()
         except EmptyResultSet:
             continue
-        parts.append(
-            "SELECT CAST(%s AS VARCHAR(40)) AS kind, s.item_id, s.account_id, "
-            f"CAST(s.level AS VARCHAR(20)) AS level, s.actor_id FROM ({sql}) s"
-        )
+        columns = "s.item_id, s.account_id, CAST(s.level AS VARCHAR(20)) AS level, s.actor_id"
+        parts.append(f"SELECT CAST(%s AS VARCHAR(40)) AS kind, {columns} FROM ({sql}) s")  # noqa: S608
         params += [kind, *source_params]
     if not parts:
         # No source at all: an empty relation with the right columns.
@@ -85,6 +83,7 @@ def demand_sql(policy: ScoringPolicy, *, top: int = TOP_ACCOUNTS) -> tuple[str, 
     health = policy.health_factors()
     impact = policy.impact_factors()
     tiers = policy.tier_weights()
+    # Only our own table names and compiled source SQL are interpolated; values are parameters.
     sql = f"""
     WITH signals AS ({union}),
     per_account AS (
@@ -131,7 +130,7 @@ def demand_sql(policy: ScoringPolicy, *, top: int = TOP_ACCOUNTS) -> tuple[str, 
     FROM ranked r LEFT JOIN reps ON reps.item_id = r.item_id
     WHERE r.pos <= %s
     ORDER BY r.item_id, r.pos
-    """
+    """  # noqa: S608
     params += [
         VOTE_KIND,
         *(float(health[k]) for k in ("none", "low", "medium", "high")),

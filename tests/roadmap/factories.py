@@ -48,6 +48,9 @@ class TicketSignal(models.Model):
         managed = False
         db_table = "test_ticket_signal"
 
+    def __str__(self) -> str:
+        return f"ticket on {self.item_id} for {self.account_id}"
+
 
 def create_ticket_signal_table() -> None:
     pk = (

@@ -85,7 +85,7 @@ def test_strongest_signal_wins_and_ranks_follow_score(world):
     ticket(first, a, "blocker")  # … feedback 6 × 1.0 = 6
     second = RoadmapItemFactory(title="second")
     _vote(second, c, reps[2], "none")  # 3
-    nothing = RoadmapItemFactory(title="nothing")
+    RoadmapItemFactory(title="nothing")
     shipped = RoadmapItemFactory(title="shipped", status="shipped")
     _vote(shipped, b, reps[1], "high")
 
