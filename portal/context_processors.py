@@ -8,6 +8,7 @@ NAVIGATION = [
     ("My feedback", "feedback:mine", "feedback.add_feedbackticket"),
     ("Triage", "feedback:triage", "feedback.triage_feedbackticket"),
     ("Roadmap", "roadmap:board", "roadmap.view_roadmapitem"),
+    ("My votes", "roadmap:my-votes", "roadmap.add_vote"),
     ("Betas", "roadmap:beta-list", "roadmap.view_betaprogram"),
     ("Launches", "roadmap:launch-calendar", "roadmap.view_launchplan"),
     ("Integration maps", "integrations:map-list", "integrations.view_integrationmap"),

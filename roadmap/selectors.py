@@ -30,10 +30,14 @@ def items_with_demand_from(queryset: QuerySet, accounts: QuerySet) -> QuerySet:
     return queryset.filter(query)
 
 
-def board_columns(queryset: QuerySet, *, limit: int = BOARD_COLUMN_SIZE, offsets=None) -> list:
-    """The board: per status its top ``limit`` items (from an offset for "load more") and the
-    column's total. Two queries whatever the number of items."""
+def board_columns(
+    queryset: QuerySet, *, limit: int = BOARD_COLUMN_SIZE, offsets=None, limits=None
+) -> list:
+    """The board: per status its top ``limit`` items (from an offset for "load more"; ``limits``
+    widens single columns) and each column's total. Three queries whatever the number of items
+    (cards, totals, trend lines)."""
     offsets = offsets or {}
+    limits = limits or {}
     numbered = queryset.filter(status__in=BOARD_STATUSES).annotate(
         position=Window(
             RowNumber(),
@@ -51,7 +55,8 @@ def board_columns(queryset: QuerySet, *, limit: int = BOARD_COLUMN_SIZE, offsets
     window = Q()
     for status in BOARD_STATUSES:
         start = offsets.get(status, 0)
-        window |= Q(status=status, position__gt=start, position__lte=start + limit)
+        size = limits.get(status, limit)
+        window |= Q(status=status, position__gt=start, position__lte=start + size)
     items = list(numbered.filter(window).order_by("position"))
     attach_trends(items)
     columns = []

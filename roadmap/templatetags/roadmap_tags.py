@@ -1,0 +1,45 @@
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def sparkline(values, width=80, height=20):
+    """A small SVG line of a score trend (oldest first); nothing for fewer than two points."""
+    values = [float(v) for v in values or []]
+    if len(values) < 2:
+        return ""
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = width / (len(values) - 1)
+    points = " ".join(
+        f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}"
+        for i, v in enumerate(values)
+    )
+    direction = "up" if values[-1] > values[0] else "down" if values[-1] < values[0] else "flat"
+    return format_html(
+        '<svg class="sparkline trend-{}" width="{}" height="{}" viewBox="0 0 {} {}" role="img" '
+        'aria-label="Score trend: {}"><polyline fill="none" stroke-width="1.5" points="{}"/></svg>',
+        direction,
+        width,
+        height,
+        width,
+        height,
+        direction,
+        points,
+    )
+
+
+@register.filter
+def money(value):
+    """$1.2M, $250k, $900."""
+    try:
+        value = float(value or 0)
+    except (TypeError, ValueError):
+        return value
+    if value >= 1_000_000:
+        return f"${value / 1_000_000:.1f}M"
+    if value >= 1_000:
+        return f"${value / 1_000:.0f}k"
+    return f"${value:.0f}"

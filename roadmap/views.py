@@ -1,0 +1,377 @@
+"""Roadmap pages: the board, the list (CSV), the item page, votes and the scoring policy."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django_filters.views import FilterView
+
+from . import selectors, services
+from .choices import BOARD_STATUSES, ItemStatus
+from .filtersets import RoadmapItemFilterSet
+from .forms import MoveForm, RoadmapItemForm, ScoringPolicyForm, VoteForm
+from .models import RoadmapItem, ScoringPolicy, ScoringState, Vote
+
+
+def _product_areas() -> list[str]:
+    return list(
+        RoadmapItem.objects.exclude(product_area="")
+        .order_by("product_area")
+        .values_list("product_area", flat=True)
+        .distinct()
+    )
+
+
+class BoardView(PermissionRequiredMixin, TemplateView):
+    """Columns by status, each ranked, its top 50 and "load more"; PMs move cards."""
+
+    permission_required = "roadmap.view_roadmapitem"
+    template_name = "roadmap/board.html"
+
+    def get(self, request, *args, **kwargs):
+        filterset = RoadmapItemFilterSet(
+            request.GET, queryset=selectors.items_for_lists(), request=request
+        )
+        queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        more = request.GET.get("more")
+        limits = {}
+        if more in BOARD_STATUSES and not request.htmx:
+            # Without JavaScript "load more" shows the longer column on the full page.
+            limits = {more: _int(request.GET.get("offset")) + selectors.BOARD_COLUMN_SIZE}
+        elif more in BOARD_STATUSES:
+            # "Load more" for one column (htmx): the next cards and a new button.
+            offset = _int(request.GET.get("offset"))
+            column = selectors.board_columns(queryset.filter(status=more), offsets={more: offset})[
+                BOARD_STATUSES.index(more)
+            ]
+            return render(request, "roadmap/partials/column_cards.html", self._ctx(column=column))
+        context = self._ctx(
+            filterset=filterset,
+            columns=selectors.board_columns(queryset, limits=limits),
+            product_areas=_product_areas(),
+            state=ScoringState.objects.filter(pk=1).first(),
+            query=_query_without(request, "more", "offset"),
+        )
+        if request.htmx and request.htmx.target == "board":
+            return render(request, "roadmap/partials/board.html", context)
+        return render(request, self.template_name, context)
+
+    def _ctx(self, **extra):
+        user = self.request.user
+        return {
+            "can_move": user.has_perm("roadmap.change_roadmapitem"),
+            "move_choices": [(s.value, s.label) for s in ItemStatus],
+            "query": _query_without(self.request, "more", "offset"),
+            **extra,
+        }
+
+
+def _int(value) -> int:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _query_without(request, *names) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+CSV_COLUMNS = [
+    ("rank", "Rank"),
+    ("title", "Title"),
+    ("status", "Status"),
+    ("product_area", "Product area"),
+    ("owner", "Owner"),
+    ("score", "Score"),
+    ("votes", "Votes"),
+    ("accounts", "Accounts"),
+    ("total_arr", "Total ARR"),
+    ("cs_reps", "CS reps"),
+    ("consensus", "CS consensus"),
+    ("impact", "Impact"),
+    ("confidence", "Confidence"),
+    ("effort", "Effort"),
+    ("jira_key", "Jira"),
+]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+class ItemListView(PermissionRequiredMixin, FilterView):
+    """All items as a sortable table; ``?export=csv`` downloads the filtered rows."""
+
+    permission_required = "roadmap.view_roadmapitem"
+    filterset_class = RoadmapItemFilterSet
+    queryset = selectors.items_for_lists()
+    paginate_by = 50
+    template_name = "roadmap/item_list.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "csv":
+            filterset = self.get_filterset(self.get_filterset_class())
+            rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+            return self._csv(rows)
+        return super().get(request, *args, **kwargs)
+
+    def _csv(self, items):
+        writer = csv.writer(_Echo())
+
+        def lines():
+            yield writer.writerow([label for _, label in CSV_COLUMNS])
+            for item in items.iterator(chunk_size=500):
+                b = item.score_breakdown or {}
+                values = {
+                    "rank": item.rank or "",
+                    "title": item.title,
+                    "status": item.get_status_display(),
+                    "product_area": item.product_area,
+                    "owner": item.owner or "",
+                    "score": item.score,
+                    "votes": b.get("votes", 0),
+                    "accounts": b.get("accounts", 0),
+                    "total_arr": b.get("total_arr", 0),
+                    "cs_reps": b.get("cs_reps", 0),
+                    "consensus": "yes" if b.get("consensus") else "no",
+                    "impact": item.impact,
+                    "confidence": item.confidence,
+                    "effort": item.effort,
+                    "jira_key": item.jira_key,
+                }
+                yield writer.writerow([_csv_safe(values[k]) for k, _ in CSV_COLUMNS])
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="roadmap.csv"'
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            product_areas=_product_areas(),
+            query=_query_without(self.request, "page"),
+            sort_query=_query_without(self.request, "page", "ordering"),
+            **kwargs,
+        )
+
+
+def _csv_safe(value):
+    # Spreadsheet formula injection: a cell starting with = + - @ is shown as text.
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+class ItemDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "roadmap.view_roadmapitem"
+    template_name = "roadmap/item_detail.html"
+    context_object_name = "item"
+
+    def get_queryset(self):
+        return selectors.items_for_lists()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**item_context(self.request, self.object), **kwargs)
+
+
+def item_context(request, item, *, vote_form=None) -> dict:
+    user = request.user
+    votes = list(selectors.votes_for_item(item))
+    for vote in votes:
+        vote.can_withdraw = services.can_withdraw(user, vote)
+    history = selectors.score_history(item)
+    can_vote = user.has_perm("roadmap.add_vote") and item.is_open
+    if can_vote and vote_form is None:
+        vote_form = VoteForm(user=user)
+    return {
+        "votes": votes,
+        "history": history,
+        "trend": [float(s.score) for s in reversed(history)],
+        "vote_form": vote_form if can_vote else None,
+        "can_move": user.has_perm("roadmap.change_roadmapitem"),
+        "can_edit": user.has_perm("roadmap.change_roadmapitem"),
+        "move_form": MoveForm(initial={"status": item.status}),
+        "breakdown": item.score_breakdown or {},
+    }
+
+
+@require_POST
+@permission_required("roadmap.add_vote", raise_exception=True)
+def item_vote(request, pk):
+    item = get_object_or_404(selectors.items_for_lists(), pk=pk)
+    form = VoteForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            vote, created = services.vote_cast(item=item, rep=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            verb = "recorded" if created else "updated"
+            messages.success(
+                request,
+                f"Your vote for {vote.account} is {verb}. The ranking updates in a moment.",
+            )
+            return redirect(item)
+    context = {"item": item, **item_context(request, item, vote_form=form)}
+    return render(request, "roadmap/item_detail.html", context, status=422)
+
+
+@require_POST
+@permission_required("roadmap.delete_vote", raise_exception=True)
+def vote_withdraw(request, pk):
+    vote = get_object_or_404(Vote.objects.select_related("account", "item"), pk=pk)
+    services.vote_withdraw(vote=vote, actor=request.user)
+    messages.success(request, f"Your vote for {vote.account} on “{vote.item}” is withdrawn.")
+    next_url = request.POST.get("next")
+    if next_url == "my-votes":
+        return redirect("roadmap:my-votes")
+    return redirect(vote.item)
+
+
+@require_POST
+def item_move(request, pk):
+    """A PM moves a card to another column (drag-and-drop through htmx, or the plain form)."""
+    if not request.user.has_perm("roadmap.change_roadmapitem"):
+        raise PermissionDenied("Only product managers move roadmap items.")
+    item = get_object_or_404(RoadmapItem, pk=pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a status to move the item to.")
+        return redirect("roadmap:board")
+    item = services.roadmap_item_move(
+        item=item, status=form.cleaned_data["status"], actor=request.user
+    )
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Trigger"] = "roadmap-moved"
+        return response
+    messages.success(request, f"“{item}” moved to {item.get_status_display()}.")
+    return redirect(_next_url(request))
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return reverse("roadmap:board")
+
+
+class ItemFormView(PermissionRequiredMixin, FormView):
+    template_name = "roadmap/item_form.html"
+    form_class = RoadmapItemForm
+    item = None
+
+    def get_permission_required(self):
+        return ["roadmap.change_roadmapitem" if "pk" in self.kwargs else "roadmap.add_roadmapitem"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if "pk" in kwargs:
+            self.item = get_object_or_404(RoadmapItem, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.item
+        if self.item is None:
+            kwargs.setdefault("initial", {})["owner"] = self.request.user.pk
+        return kwargs
+
+    def form_valid(self, form):
+        data = {k: form.cleaned_data[k] for k in form.fields}
+        try:
+            if self.item is None:
+                item = services.roadmap_item_create(actor=self.request.user, **data)
+            else:
+                item = services.roadmap_item_update(item=self.item, actor=self.request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Saved “{item}”.")
+        return redirect(item)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(item=self.item, **kwargs)
+
+
+class MyVotesView(PermissionRequiredMixin, ListView):
+    permission_required = "roadmap.add_vote"
+    template_name = "roadmap/my_votes.html"
+    context_object_name = "votes"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.votes_of(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["totals"] = Vote.objects.filter(rep=self.request.user).aggregate(
+            votes=Count("id"), items=Count("item", distinct=True)
+        )
+        return context
+
+
+class ScoringPolicyView(PermissionRequiredMixin, FormView):
+    """The weights of the priority score; portal admins change them, everyone may read them."""
+
+    permission_required = "roadmap.view_scoringpolicy"
+    template_name = "roadmap/policy.html"
+    form_class = ScoringPolicyForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": ScoringPolicy.current()}
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("roadmap.change_scoringpolicy"):
+            raise PermissionDenied("Only portal admins change the scoring policy.")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = {k: form.cleaned_data[k] for k in form.fields}
+        try:
+            policy = services.scoring_policy_update(actor=self.request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Saved {policy}. Scores are being recomputed.")
+        return redirect("roadmap:policy")
+
+    def get_context_data(self, **kwargs):
+        policy = ScoringPolicy.current()
+        return super().get_context_data(
+            policy=policy,
+            versions=policy.history.select_related("history_user").order_by("-history_date")[:20],
+            can_change=self.request.user.has_perm("roadmap.change_scoringpolicy"),
+            state=ScoringState.objects.filter(pk=1).first(),
+            **kwargs,
+        )
+
+
+@require_POST
+@permission_required("roadmap.recompute_scoringpolicy", raise_exception=True)
+def recompute_now(request):
+    from .scoring import priorities_request
+
+    priorities_request()
+    messages.success(request, "Recompute requested: the board updates within a minute.")
+    return redirect(_next_url(request))
