@@ -228,7 +228,7 @@ def test_my_votes_lists_only_mine_with_constant_queries(
     assert "Mine" in html and "Theirs" not in html
     with django_assert_num_queries(8):
         client.get(reverse("roadmap:my-votes"))
-    for i in range(15):
+    for _ in range(15):
         VoteFactory(account=AccountFactory(csm_owner=cs_rep), rep=cs_rep)
     with django_assert_num_queries(8):
         client.get(reverse("roadmap:my-votes"))
