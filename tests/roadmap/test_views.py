@@ -113,7 +113,7 @@ def test_board_query_count_is_constant(client_for, cs_rep, n, django_assert_num_
 
 
 def test_pm_moves_a_card_with_the_form_and_with_htmx(
-    client_for, pm, django_capture_on_commit_callbacks
+    eager, client_for, pm, django_capture_on_commit_callbacks
 ):
     item = RoadmapItemFactory()
     client = client_for(pm)
@@ -299,7 +299,7 @@ def test_list_sorts_and_exports_csv(client_for, cs_rep, account, django_assert_n
 
 
 def test_pm_creates_and_edits_items_reps_cannot(
-    client_for, pm, cs_rep, django_capture_on_commit_callbacks
+    eager, client_for, pm, cs_rep, django_capture_on_commit_callbacks
 ):
     client = client_for(pm)
     body = {
@@ -340,7 +340,7 @@ def _policy_body(**changes):
 
 
 def test_admin_edits_policy_new_version_and_recompute(
-    client_for, portal_admin, cs_rep, account, django_capture_on_commit_callbacks
+    eager, client_for, portal_admin, cs_rep, account, django_capture_on_commit_callbacks
 ):
     item = RoadmapItemFactory()
     VoteFactory(item=item, account=account, rep=cs_rep)
