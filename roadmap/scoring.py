@@ -86,52 +86,61 @@ def demand_sql(policy: ScoringPolicy, *, top: int = TOP_ACCOUNTS) -> tuple[str, 
     # Only our own table names and compiled source SQL are interpolated; values are parameters.
     sql = f"""
     WITH signals AS ({union}),
+    accounts AS (
+        -- An account's weight without the signal factor: computed once per account, in floats.
+        SELECT a.id, CAST(a.arr AS DOUBLE PRECISION) AS arr,
+            (CASE a.tier WHEN 'enterprise' THEN %s WHEN 'mid_market' THEN %s ELSE %s END)
+            * (1 + LN(1 + CAST(a.arr AS DOUBLE PRECISION) / %s) / LN(10)) AS weight
+        FROM portal_account a
+    ),
     per_account AS (
+        -- Each account's strongest signal on each open item (ten tickets count once).
         SELECT s.item_id, s.account_id,
-            MAX(CASE WHEN s.kind = %s THEN
+            CAST(MAX(CASE WHEN s.kind = %s THEN
                     (CASE s.level WHEN 'none' THEN %s WHEN 'low' THEN %s WHEN 'medium' THEN %s
                                   WHEN 'high' THEN %s ELSE %s END)
                 ELSE (CASE s.level WHEN 'blocker' THEN %s WHEN 'high' THEN %s
                                    WHEN 'medium' THEN %s WHEN 'low' THEN %s ELSE %s END)
-                END) AS factor,
+                END) AS DOUBLE PRECISION) AS factor,
             SUM(CASE WHEN s.kind = %s THEN 1 ELSE 0 END) AS n_votes,
-            SUM(CASE WHEN s.kind = %s THEN 0 ELSE 1 END) AS n_other
+            SUM(CASE WHEN s.kind = %s THEN 0 ELSE 1 END) AS n_other,
+            MAX(CASE WHEN s.kind = %s THEN s.actor_id END) AS vote_rep
         FROM signals s
         INNER JOIN {RoadmapItem._meta.db_table} i ON i.id = s.item_id AND i.status IN (%s, %s, %s)
         GROUP BY s.item_id, s.account_id
     ),
     weighted AS (
-        SELECT p.item_id, p.account_id, p.n_votes, p.n_other, a.arr, a.name, a.tier,
-            p.factor
-            * (CASE a.tier WHEN 'enterprise' THEN %s WHEN 'mid_market' THEN %s ELSE %s END)
-            * (1 + LN(1 + (a.arr * 1.0) / %s) / LN(10)) AS contribution
-        FROM per_account p INNER JOIN portal_account a ON a.id = p.account_id
+        SELECT p.item_id, p.account_id, p.n_votes, p.n_other, p.vote_rep, a.arr,
+            p.factor * a.weight AS contribution
+        FROM per_account p INNER JOIN accounts a ON a.id = p.account_id
     ),
-    ranked AS (
-        SELECT w.*,
-            ROW_NUMBER() OVER (PARTITION BY w.item_id
-                               ORDER BY w.contribution DESC, w.account_id) AS pos,
-            SUM(w.contribution) OVER (PARTITION BY w.item_id) AS demand,
-            COUNT(*) OVER (PARTITION BY w.item_id) AS accounts,
-            SUM(w.arr) OVER (PARTITION BY w.item_id) AS total_arr,
-            SUM(w.n_votes) OVER (PARTITION BY w.item_id) AS votes,
-            SUM(w.n_other) OVER (PARTITION BY w.item_id) AS other_signals,
-            SUM(CASE WHEN w.n_votes > 0 THEN 1 ELSE 0 END)
-                OVER (PARTITION BY w.item_id) AS voting_accounts
-        FROM weighted w
+    totals AS (
+        SELECT w.item_id, SUM(w.contribution) AS demand, COUNT(*) AS accounts,
+            SUM(w.arr) AS total_arr, SUM(w.n_votes) AS votes, SUM(w.n_other) AS other_signals,
+            SUM(CASE WHEN w.n_votes > 0 THEN 1 ELSE 0 END) AS voting_accounts,
+            COUNT(DISTINCT w.vote_rep) AS reps
+        FROM weighted w GROUP BY w.item_id
     ),
-    reps AS (
-        SELECT s.item_id, COUNT(DISTINCT s.actor_id) AS reps
-        FROM signals s WHERE s.kind = %s GROUP BY s.item_id
+    top AS (
+        SELECT * FROM (
+            SELECT w.item_id, w.account_id, w.arr, w.n_votes, w.n_other, w.contribution,
+                ROW_NUMBER() OVER (PARTITION BY w.item_id
+                                   ORDER BY w.contribution DESC, w.account_id) AS pos
+            FROM weighted w
+        ) numbered WHERE numbered.pos <= %s
     )
-    SELECT r.item_id, r.account_id, r.name, r.tier, r.arr, r.n_votes, r.n_other, r.contribution,
-        r.demand, r.accounts, r.total_arr, r.votes, r.other_signals, r.voting_accounts,
-        COALESCE(reps.reps, 0) AS reps
-    FROM ranked r LEFT JOIN reps ON reps.item_id = r.item_id
-    WHERE r.pos <= %s
-    ORDER BY r.item_id, r.pos
+    SELECT t.item_id, t.account_id, a.name, a.tier, t.arr, t.n_votes, t.n_other, t.contribution,
+        tot.demand, tot.accounts, tot.total_arr, tot.votes, tot.other_signals,
+        tot.voting_accounts, tot.reps
+    FROM top t INNER JOIN totals tot ON tot.item_id = t.item_id
+    INNER JOIN portal_account a ON a.id = t.account_id
+    ORDER BY t.item_id, t.pos
     """  # noqa: S608
     params += [
+        float(tiers["enterprise"]),
+        float(tiers["mid_market"]),
+        float(tiers["smb"]),
+        float(policy.arr_scale),
         VOTE_KIND,
         *(float(health[k]) for k in ("none", "low", "medium", "high")),
         float(health["none"]),
@@ -139,12 +148,8 @@ def demand_sql(policy: ScoringPolicy, *, top: int = TOP_ACCOUNTS) -> tuple[str, 
         float(impact["low"]),
         VOTE_KIND,
         VOTE_KIND,
-        *[str(s) for s in OPEN_STATUSES],
-        float(tiers["enterprise"]),
-        float(tiers["mid_market"]),
-        float(tiers["smb"]),
-        float(policy.arr_scale),
         VOTE_KIND,
+        *[str(s) for s in OPEN_STATUSES],
         top,
     ]
     return sql, params
@@ -282,10 +287,15 @@ def explain(b: dict, *, rank: int | None, open_items: int) -> list[str]:
 # --- The recompute ----------------------------------------------------------------------------
 
 
+# The aggregate sorts a few hundred thousand narrow rows; enough memory keeps them off disk.
+RECOMPUTE_WORK_MEM = "64MB"
+
+
 def _lock() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [RECOMPUTE_WORK_MEM])
     # SQLite: transactions start IMMEDIATE (settings), so writers already run one at a time.
 
 

@@ -1,6 +1,7 @@
 """Reads for the roadmap pages and API, each a fixed number of queries whatever the data size."""
 
 from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.fields.json import KT
 from django.db.models.functions import RowNumber
 
 from portal.models import Account
@@ -38,7 +39,10 @@ def board_columns(
     (cards, totals, trend lines)."""
     offsets = offsets or {}
     limits = limits or {}
-    numbered = queryset.filter(status__in=BOARD_STATUSES).annotate(
+    numbered = queryset.filter(status__in=BOARD_STATUSES).defer("description", "score_breakdown")
+    # Only the breakdown's headline numbers: the card does not need the whole JSON document.
+    numbered = numbered.annotate(**{f"b_{key}": KT(f"score_breakdown__{key}") for key in CARD_KEYS})
+    numbered = numbered.annotate(
         position=Window(
             RowNumber(),
             partition_by=[F("status")],
@@ -59,6 +63,8 @@ def board_columns(
         window |= Q(status=status, position__gt=start, position__lte=start + size)
     items = list(numbered.filter(window).order_by("position"))
     attach_trends(items)
+    for item in items:
+        item.facts = card_facts(item)
     columns = []
     for status in BOARD_STATUSES:
         cards = [i for i in items if i.status == status]
@@ -74,6 +80,31 @@ def board_columns(
             }
         )
     return columns
+
+
+def _money(value: float) -> str:
+    if value >= 1_000_000:
+        return f"${value / 1_000_000:.1f}M"
+    if value >= 1_000:
+        return f"${value / 1_000:.0f}k"
+    return f"${value:.0f}"
+
+
+CARD_KEYS = ("votes", "accounts", "total_arr", "consensus", "cs_reps", "consensus_threshold")
+
+
+def card_facts(item: RoadmapItem) -> dict:
+    """What a board card shows, formatted once here: a board renders up to 200 cards."""
+    votes, accounts = int(item.b_votes or 0), int(item.b_accounts or 0)
+    return {
+        "score": f"{item.score:.2f}",
+        "votes": f"{votes} vote{'' if votes == 1 else 's'}",
+        "accounts": f"{accounts} account{'' if accounts == 1 else 's'}",
+        "arr": _money(float(item.b_total_arr or 0)),
+        "scored": item.b_consensus is not None,
+        "consensus": str(item.b_consensus).lower() in ("true", "1"),
+        "reps": f"{item.b_cs_reps or 0} of {item.b_consensus_threshold or 0} CS reps",
+    }
 
 
 def attach_trends(items: list, *, points: int = TREND_POINTS) -> None:

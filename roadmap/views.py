@@ -70,6 +70,7 @@ class BoardView(PermissionRequiredMixin, TemplateView):
         return {
             "can_move": user.has_perm("roadmap.change_roadmapitem"),
             "move_choices": [(s.value, s.label) for s in ItemStatus],
+            "next_url": self.request.get_full_path(),
             "query": _query_without(self.request, "more", "offset"),
             **extra,
         }

@@ -19,9 +19,7 @@ def test_rep_votes_and_pm_drags_the_card_to_planned(page, login, settings):
     rep = CsRepFactory(username="e2e_rep", first_name="Riley")
     other_rep = CsRepFactory(username="e2e_rep2")
     pm = ProductManagerFactory(username="e2e_pm", first_name="Pat")
-    big = AccountFactory(
-        name="Globex Health", tier="enterprise", arr=Decimal(900_000), csm_owner=rep
-    )
+    AccountFactory(name="Globex Health", tier="enterprise", arr=Decimal(900_000), csm_owner=rep)
     small = AccountFactory(name="Tiny Shop", tier="smb", arr=Decimal(5_000), csm_owner=other_rep)
     leader = RoadmapItemFactory(title="Audit log export")
     target = RoadmapItemFactory(title="SSO with Okta")
