@@ -53,24 +53,37 @@ class RecomputeResult:
 # --- The SQL ----------------------------------------------------------------------------------
 
 
-def signals_sql() -> tuple[str, list]:
-    """Every registered demand source as one ``UNION ALL`` (kind, item_id, account_id, level,
-    actor_id). Sources that can match nothing are left out."""
+def _factor_case(factors: dict, default) -> tuple[str, list]:
+    whens = " ".join("WHEN %s THEN %s" for _ in factors)
+    params = [p for level, factor in factors.items() for p in (level, float(factor))]
+    return f"CAST(CASE s.level {whens} ELSE %s END AS DOUBLE PRECISION)", [*params, float(default)]
+
+
+def signals_sql(policy: ScoringPolicy) -> tuple[str, list]:
+    """Every registered demand source as one ``UNION ALL`` of (item_id, account_id, factor,
+    is_vote, actor_id): the factor is the vote's health factor or, for every other kind, the
+    impact factor of its level. Sources that can match nothing are left out."""
+    health = policy.health_factors()
+    impact = policy.impact_factors()
     parts, params = [], []
     for kind, source in sorted(demand_sources().items()):
         try:
             sql, source_params = source().order_by().values(*SIGNAL_COLUMNS).query.sql_with_params()
         except EmptyResultSet:
             continue
-        columns = "s.item_id, s.account_id, CAST(s.level AS VARCHAR(20)) AS level, s.actor_id"
-        parts.append(f"SELECT CAST(%s AS VARCHAR(40)) AS kind, {columns} FROM ({sql}) s")  # noqa: S608
-        params += [kind, *source_params]
+        is_vote = kind == VOTE_KIND
+        factor, factor_params = (
+            _factor_case(health, health["none"]) if is_vote else _factor_case(impact, impact["low"])
+        )
+        columns = f"s.item_id, s.account_id, {factor} AS factor, {int(is_vote)} AS is_vote"
+        parts.append(f"SELECT {columns}, s.actor_id FROM ({sql}) s")  # noqa: S608
+        params += [*factor_params, *source_params]
     if not parts:
         # No source at all: an empty relation with the right columns.
         return (
-            "SELECT CAST(%s AS VARCHAR(40)) AS kind, 0 AS item_id, 0 AS account_id, "
-            "CAST('' AS VARCHAR(20)) AS level, 0 AS actor_id WHERE 1 = 0",
-            [VOTE_KIND],
+            "SELECT 0 AS item_id, 0 AS account_id, CAST(0 AS DOUBLE PRECISION) AS factor, "
+            "0 AS is_vote, 0 AS actor_id WHERE 1 = 0",
+            [],
         )
     return " UNION ALL ".join(parts), params
 
@@ -79,9 +92,7 @@ def demand_sql(policy: ScoringPolicy, *, top: int = TOP_ACCOUNTS) -> tuple[str, 
     """The aggregate behind a recompute: per open item its demand, accounts, total ARR, votes,
     other signals, distinct voting CS reps, and its ``top`` contributing accounts (one row each;
     items without demand return no row)."""
-    union, params = signals_sql()
-    health = policy.health_factors()
-    impact = policy.impact_factors()
+    union, params = signals_sql(policy)
     tiers = policy.tier_weights()
     # Only our own table names and compiled source SQL are interpolated; values are parameters.
     sql = f"""
@@ -95,16 +106,9 @@ def demand_sql(policy: ScoringPolicy, *, top: int = TOP_ACCOUNTS) -> tuple[str, 
     ),
     per_account AS (
         -- Each account's strongest signal on each open item (ten tickets count once).
-        SELECT s.item_id, s.account_id,
-            CAST(MAX(CASE WHEN s.kind = %s THEN
-                    (CASE s.level WHEN 'none' THEN %s WHEN 'low' THEN %s WHEN 'medium' THEN %s
-                                  WHEN 'high' THEN %s ELSE %s END)
-                ELSE (CASE s.level WHEN 'blocker' THEN %s WHEN 'high' THEN %s
-                                   WHEN 'medium' THEN %s WHEN 'low' THEN %s ELSE %s END)
-                END) AS DOUBLE PRECISION) AS factor,
-            SUM(CASE WHEN s.kind = %s THEN 1 ELSE 0 END) AS n_votes,
-            SUM(CASE WHEN s.kind = %s THEN 0 ELSE 1 END) AS n_other,
-            MAX(CASE WHEN s.kind = %s THEN s.actor_id END) AS vote_rep
+        SELECT s.item_id, s.account_id, MAX(s.factor) AS factor,
+            SUM(s.is_vote) AS n_votes, COUNT(*) - SUM(s.is_vote) AS n_other,
+            MAX(CASE WHEN s.is_vote = 1 THEN s.actor_id END) AS vote_rep
         FROM signals s
         INNER JOIN {RoadmapItem._meta.db_table} i ON i.id = s.item_id AND i.status IN (%s, %s, %s)
         GROUP BY s.item_id, s.account_id
@@ -141,14 +145,6 @@ def demand_sql(policy: ScoringPolicy, *, top: int = TOP_ACCOUNTS) -> tuple[str, 
         float(tiers["mid_market"]),
         float(tiers["smb"]),
         float(policy.arr_scale),
-        VOTE_KIND,
-        *(float(health[k]) for k in ("none", "low", "medium", "high")),
-        float(health["none"]),
-        *(float(impact[k]) for k in ("blocker", "high", "medium", "low")),
-        float(impact["low"]),
-        VOTE_KIND,
-        VOTE_KIND,
-        VOTE_KIND,
         *[str(s) for s in OPEN_STATUSES],
         top,
     ]
