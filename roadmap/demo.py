@@ -6,6 +6,7 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from portal.models import Account, User
 
@@ -62,6 +63,12 @@ IMPACTS = [HealthImpact.LOW, HealthImpact.MEDIUM, HealthImpact.MEDIUM, HealthImp
 def seed(*, scale: int = 1, stdout=None) -> dict:
     items = _seed_items(scale=scale)
     votes = _seed_votes(items)
+    # Shipped items were ranked while they were open: score them as in progress first, then let
+    # them ship (their last score stays; they leave the ranking).
+    shipped = [i.pk for i in items if i.status == S and i.scored_at is None]
+    RoadmapItem.objects.filter(pk__in=shipped).update(status=I)
+    priorities_recompute()
+    RoadmapItem.objects.filter(pk__in=shipped).update(status=S, shipped_at=timezone.now())
     result = priorities_recompute()
     if stdout is not None:
         stdout.write(f"roadmap items: {len(items)}, votes: {votes}, ranked: {result.items}")
