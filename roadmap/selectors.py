@@ -20,7 +20,10 @@ def vote_signals() -> QuerySet:
 
 
 def items_for_lists() -> QuerySet:
-    return RoadmapItem.objects.select_related("owner")
+    """Ranked items first (SQLite would sort unranked ones first), then by score."""
+    return RoadmapItem.objects.select_related("owner").order_by(
+        F("rank").asc(nulls_last=True), "-score", "id"
+    )
 
 
 def items_with_demand_from(queryset: QuerySet, accounts: QuerySet) -> QuerySet:

@@ -20,7 +20,7 @@ class RoadmapItemViewSet(viewsets.ReadOnlyModelViewSet):
     """Roadmap items ranked by success-weighted demand, with ``score``, ``rank`` and
     ``score_breakdown`` ("why is it ranked here"). Filters are the board's."""
 
-    queryset = selectors.items_for_lists().order_by("rank", "-score", "id")
+    queryset = selectors.items_for_lists()
     serializer_class = RoadmapItemSerializer
     filterset_class = RoadmapItemFilterSet
 
