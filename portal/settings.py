@@ -288,14 +288,6 @@ CELERY_BEAT_SCHEDULE["launch-milestone-reminders-daily"] = {
     "options": {"expires": 3600},
 }
 
-# Roadmap priorities: a burst of votes/links/policy edits marks the scores dirty; this entry runs
-# ONE recompute for the whole burst (the nightly full run is above).
-CELERY_BEAT_SCHEDULE["priorities-recompute-dirty"] = {
-    "task": "roadmap.tasks.priorities_recompute_dirty",
-    "schedule": 30.0,
-    "options": {"expires": 25},
-}
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -303,4 +295,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Roadmap priorities: a burst of votes/links/policy edits marks the scores dirty; this entry runs
+# ONE recompute for the whole burst (the nightly full run is above).
+CELERY_BEAT_SCHEDULE["priorities-recompute-dirty"] = {
+    "task": "roadmap.tasks.priorities_recompute_dirty",
+    "schedule": 30.0,
+    "options": {"expires": 25},
 }
