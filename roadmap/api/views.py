@@ -1,17 +1,18 @@
 """Roadmap API: items as a read-only resource (score, rank, breakdown) and the CS–Product vote."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api.permissions import require_perms
 from roadmap import selectors, services
 from roadmap.filtersets import RoadmapItemFilterSet
-from roadmap.models import RoadmapItem
+from roadmap.models import RoadmapItem, Vote
 
 from .serializers import RoadmapItemSerializer, VoteInputSerializer, VoteSerializer
 
@@ -55,3 +56,31 @@ class VoteView(APIView):
             VoteSerializer(vote).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("account", int, required=True, description="Account id of the vote.")
+        ],
+        responses={
+            204: OpenApiResponse(description="Vote withdrawn."),
+            400: OpenApiResponse(description="{'account': ['…']}"),
+            403: OpenApiResponse(description="Not your vote."),
+            404: OpenApiResponse(description="No such item, or no vote for that account."),
+        },
+    )
+    def delete(self, request, feature_id: int):
+        """Withdraw the vote for ``feature_id`` on behalf of ``?account=``."""
+        if not request.user.has_perm("roadmap.delete_vote"):
+            raise PermissionDenied("Your role does not allow this action.")
+        item = get_object_or_404(RoadmapItem, pk=feature_id)
+        account = request.query_params.get("account", "")
+        if not account.isdigit():
+            raise ValidationError({"account": ["An account id is required."]})
+        vote = get_object_or_404(
+            Vote.objects.select_related("account"), item=item, account_id=int(account)
+        )
+        try:
+            services.vote_withdraw(vote=vote, actor=request.user)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)

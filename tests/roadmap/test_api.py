@@ -154,3 +154,14 @@ def test_schema_documents_the_vote_endpoint(api, cs_rep):
     text = schema.content.decode()
     assert "/api/v1/cs-product/vote/{feature_id}" in text
     assert "/api/v1/roadmap-items" in text
+
+
+def test_withdraw_through_the_api(api, cs_rep, cs_rep_colleague, account):
+    vote = VoteFactory(account=account, rep=cs_rep)
+    item_url = url(vote.item_id)
+    assert api(cs_rep).delete(item_url).status_code == 400
+    assert api(cs_rep).delete(f"{item_url}?account=999999").status_code == 404
+    assert api(cs_rep_colleague).delete(f"{item_url}?account={account.pk}").status_code == 403
+    assert api(cs_rep).delete(f"{item_url}?account={account.pk}").status_code == 204
+    assert not Vote.objects.exists()
+    assert OutboxEvent.objects.filter(topic="vote_withdrawn").count() == 1
