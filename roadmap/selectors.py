@@ -99,7 +99,11 @@ CARD_KEYS = ("votes", "accounts", "total_arr", "consensus", "cs_reps", "consensu
 def card_facts(item: RoadmapItem) -> dict:
     """What a board card shows, formatted once here: a board renders up to 200 cards."""
     votes, accounts = int(item.b_votes or 0), int(item.b_accounts or 0)
+    # Strings, not numbers: the template engine localises every number it prints, which costs
+    # more than the rest of a card.
     return {
+        "pk": str(item.pk),
+        "rank": f"#{item.rank}" if item.rank else "",
         "score": f"{item.score:.2f}",
         "votes": f"{votes} vote{'' if votes == 1 else 's'}",
         "accounts": f"{accounts} account{'' if accounts == 1 else 's'}",
