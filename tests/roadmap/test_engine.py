@@ -167,3 +167,10 @@ def test_recompute_query_count_is_constant(world):
             _vote(item, account, rep, ["none", "low", "medium", "high"][i % 4])
     large = count()
     assert len(large) == len(small), (small, large)
+
+
+def test_saving_an_unchanged_policy_is_not_a_new_version(portal_admin):
+    policy = ScoringPolicy.current()
+    same = scoring_policy_update(actor=portal_admin, consensus_threshold=policy.consensus_threshold)
+    assert same.version == 1
+    assert ScoringPolicy.current().history.count() <= 1
