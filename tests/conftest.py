@@ -2,7 +2,10 @@ import os
 
 import pytest
 from django.db import connection
+from django.dispatch import receiver
+from django.test.signals import setting_changed
 
+from portal.celery import app as celery_app
 from tests.factories import (
     AccountFactory,
     CsRepFactory,
@@ -11,6 +14,17 @@ from tests.factories import (
 )
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Celery reads Django's settings once, lazily: a test that switches eager mode on (through the
+# ``settings`` fixture) must not leave the app eager for every later test, nor be ignored because
+# the app had already read its configuration. Keep the app in step with the setting both ways.
+celery_app.conf.task_always_eager  # noqa: B018 - load the configuration from the base settings now
+
+
+@receiver(setting_changed)
+def _celery_follows_eager_setting(*, setting, value, **kwargs):
+    if setting == "CELERY_TASK_ALWAYS_EAGER":
+        celery_app.conf.task_always_eager = bool(value)
 
 
 @pytest.fixture(autouse=True)
