@@ -80,11 +80,14 @@ class ImportReport:
             f"Document: {t.get('points', 0)} points, {t.get('criteria', 0)} criteria, "
             f"{t.get('phases', 0)} phases, {t.get('kpis', 0)} KPI targets"
         )
-        out.append(f"Points added: {len(self.points_added)} {', '.join(self.points_added)}".rstrip())
+        out.append(
+            f"Points added: {len(self.points_added)} {', '.join(self.points_added)}".rstrip()
+        )
         out.append(f"Points changed: {len(self.points_changed)}")
         out.extend(f"  {c['code']}: {', '.join(c['changes'])}" for c in self.points_changed)
         out.append(
-            f"Points removed (archived): {len(self.points_removed)} {', '.join(self.points_removed)}".rstrip()
+            f"Points removed (archived): {len(self.points_removed)} "
+            f"{', '.join(self.points_removed)}".rstrip()
         )
         if self.points_restored:
             out.append(f"Points restored from the archive: {', '.join(self.points_restored)}")
@@ -94,10 +97,14 @@ class ImportReport:
             f"{self.ticks_kept} earlier ticks kept"
         )
         for kind in ("phases", "kpis"):
-            added, changed, removed = (getattr(self, f"{kind}_{x}") for x in ("added", "changed", "removed"))
+            added, changed, removed = (
+                getattr(self, f"{kind}_{x}") for x in ("added", "changed", "removed")
+            )
             if added or changed or removed:
                 label = "Phases" if kind == "phases" else "KPI targets"
-                out.append(f"{label}: {len(added)} added, {len(changed)} changed, {len(removed)} removed")
+                out.append(
+                    f"{label}: {len(added)} added, {len(changed)} changed, {len(removed)} removed"
+                )
         out.extend(f"Warning: {w}" for w in self.warnings)
         out.append("Nothing changes." if not self.has_changes else f"These changes {verb} written.")
         return out
@@ -180,7 +187,11 @@ class _Importer:
         result = {}
         for parsed in self.parsed.phases:
             phase = existing.pop(parsed.number, None)
-            values = {"name": parsed.name, "week_start": parsed.week_start, "week_end": parsed.week_end}
+            values = {
+                "name": parsed.name,
+                "week_start": parsed.week_start,
+                "week_end": parsed.week_end,
+            }
             label = f"Phase {parsed.number}: {parsed.name}"
             if phase is None:
                 phase = Phase.objects.create(map=self.map, number=parsed.number, **values)
@@ -199,7 +210,9 @@ class _Importer:
     # -- sections and groups --------------------------------------------------------------------
     def _structure(self):
         sections = {s.title: s for s in self.map.sections.all()}
-        groups = {(g.section_id, g.title): g for g in MapGroup.objects.filter(section__map=self.map)}
+        groups = {
+            (g.section_id, g.title): g for g in MapGroup.objects.filter(section__map=self.map)
+        }
         order: dict = {}
 
         def section_for(key):
@@ -280,13 +293,17 @@ class _Importer:
                 if changes or point.position != position:
                     for k, v in values.items():
                         setattr(point, k, v)
-                    self._save_point(point, f"Re-imported from {self.source_name}: {', '.join(changes)}")
+                    self._save_point(
+                        point, f"Re-imported from {self.source_name}: {', '.join(changes)}"
+                    )
             if self._links(point, parsed):
                 changes.append("framework links")
             changes.extend(self._criteria(point, parsed, is_new=parsed.code in added))
             changes = list(dict.fromkeys(c for c in changes if c != "archived"))
             if changes and parsed.code not in added:
-                self.report.points_changed.append({"code": parsed.code, "title": parsed.title, "changes": changes})
+                self.report.points_changed.append(
+                    {"code": parsed.code, "title": parsed.title, "changes": changes}
+                )
         for point in existing.values():
             if not point.archived:
                 point.archived = True
@@ -361,7 +378,11 @@ class _Importer:
             changes.append(f"{reworded} criteria reworded")
         if leftovers:
             changes.append(f"{len(leftovers)} criteria removed")
-        if old and not (added or reworded or leftovers) and [c.pk for c in matched] != [c.pk for c in old]:
+        if (
+            old
+            and not (added or reworded or leftovers)
+            and [c.pk for c in matched] != [c.pk for c in old]
+        ):
             changes.append("criteria reordered")
         return changes
 
@@ -377,7 +398,9 @@ class _Importer:
                 "unit": parsed.unit,
             }
             if kpi is None:
-                KpiTarget.objects.create(map=self.map, name=parsed.name, position=position, **values)
+                KpiTarget.objects.create(
+                    map=self.map, name=parsed.name, position=position, **values
+                )
                 self.report.kpis_added.append(parsed.name)
                 continue
             if any(getattr(kpi, k) != v for k, v in values.items()):

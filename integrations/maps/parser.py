@@ -5,7 +5,8 @@ The reader looks at the document's *shape*, not its wording:
 - front matter between ``---`` lines (``key: value``) and the first ``#`` heading give the title;
 - a heading is a **point** when it names a code (``Integration Point 1.1.1: Title``,
   ``Point 2.3: Title``, ``1.2.3 Title``) or when checkbox items (``- [ ]`` / ``- [x]``) or a
-  criteria label sit directly under it. A point's ``**Label**: value`` lines give its flow (``A ↔ B``),
+  criteria label sit directly under it. A point's ``**Label**: value`` lines give its flow
+  (``A ↔ B``),
   protocol, owner team and links (``[Name](target)``); the list under a label naming criteria
   (or its checkboxes) gives its criteria in order;
 - other headings are structure: the outermost one above a point is its section, the nearest one
@@ -102,16 +103,22 @@ RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,3}[.)])[ \t]+(?P<body>.*)$")
 CHECKBOX = re.compile(r"^\[(?P<mark>[^\]]?)\][ \t]*(?P<text>.*)$")
 # "**Label**: value", "**Label:** value", "__Label__: value", "Label:" lines made only of bold.
-FIELD = re.compile(r"^(?:\*\*|__)(?P<label>[^*_]+?)(?::(?:\*\*|__)|(?:\*\*|__)[ \t]*:)[ \t]*(?P<value>.*)$")
+FIELD = re.compile(
+    r"^(?:\*\*|__)(?P<label>[^*_]+?)(?::(?:\*\*|__)|(?:\*\*|__)[ \t]*:)[ \t]*(?P<value>.*)$"
+)
 BOLD_LABEL = re.compile(r"^(?:\*\*|__)(?P<label>[^*_]+?)(?:\*\*|__)[ \t]*:?[ \t]*$")
 CODE = r"\d+(?:\.\d+)+|[A-Za-z]+-\d+(?:\.\d+)*"
 EXPLICIT_POINT = re.compile(
     rf"^(?:.*?\b)?point[ \t]+(?P<code>{CODE}|[\w.-]+)[ \t]*[:：—–-][ \t]*(?P<title>.+)$",
     re.IGNORECASE,
 )
-NUMBERED_POINT = re.compile(r"^(?P<code>\d+\.\d+\.\d+(?:\.\d+)*)\.?[ \t]*[:：—–-]?[ \t]+(?P<title>.+)$")
+NUMBERED_POINT = re.compile(
+    r"^(?P<code>\d+\.\d+\.\d+(?:\.\d+)*)\.?[ \t]*[:：—–-]?[ \t]+(?P<title>.+)$"
+)
 NUMBERED = re.compile(r"^(?P<code>\d+(?:\.\d+)*)\.?[ \t]+(?P<title>.+)$")
-PHASE = re.compile(r"^phase[ \t]+(?P<number>\d+)\b[ \t]*[:：.—–-]?[ \t]*(?P<rest>.*)$", re.IGNORECASE)
+PHASE = re.compile(
+    r"^phase[ \t]+(?P<number>\d+)\b[ \t]*[:：.—–-]?[ \t]*(?P<rest>.*)$", re.IGNORECASE
+)
 WEEKS = re.compile(
     r"\((?:weeks?|wks?\.?)[ \t]*(?P<a>\d+)(?:[ \t]*(?:-|–|—|to)[ \t]*(?P<b>\d+))?\)[ \t]*$",
     re.IGNORECASE,
@@ -229,8 +236,12 @@ class _Reader:
                 joined = f"{metadata[last_key]}, {item}" if metadata[last_key] else item
                 metadata[last_key] = joined
             else:
-                raise MapParseError(i + 1, f"expected `key: value` in the front matter, got {stripped!r}")
-        raise MapParseError(first + 1, "the front matter opened with `---` is never closed by `---`")
+                raise MapParseError(
+                    i + 1, f"expected `key: value` in the front matter, got {stripped!r}"
+                )
+        raise MapParseError(
+            first + 1, "the front matter opened with `---` is never closed by `---`"
+        )
 
     def _headings(self, start: int) -> tuple[list[_Heading], list[_Line]]:
         headings: list[_Heading] = []
@@ -330,7 +341,8 @@ class _Reader:
             raise MapParseError(h.line, f"expected a point code of at most {MAX_CODE} characters")
         if code in seen:
             raise MapParseError(
-                h.line, f"point {code} is defined twice (first at line {seen[code]}); codes must be unique"
+                h.line,
+                f"point {code} is defined twice (first at line {seen[code]}); codes must be unique",
             )
         seen[code] = h.line
         structure = list(stack)
@@ -407,10 +419,16 @@ class _Reader:
             items = []
         for entry_line, text, done in items:
             if not text:
-                raise MapParseError(entry_line.number, "expected the criterion's text after the bullet")
-            point.criteria.append(ParsedCriterion(text=text, done=bool(done), line=entry_line.number))
+                raise MapParseError(
+                    entry_line.number, "expected the criterion's text after the bullet"
+                )
+            point.criteria.append(
+                ParsedCriterion(text=text, done=bool(done), line=entry_line.number)
+            )
         if not point.criteria:
-            self.warnings.append(f"line {point.line}: point {point.code} has no acceptance criteria")
+            self.warnings.append(
+                f"line {point.line}: point {point.code} has no acceptance criteria"
+            )
 
     def _field(self, point: ParsedPoint, label: str, value: str, line: _Line) -> None:
         if LABEL_FLOW.search(label):
@@ -448,7 +466,9 @@ class _Reader:
                 )
             a, b = int(weeks["a"]), int(weeks["b"] or weeks["a"])
             if a < 1 or b < a:
-                raise MapParseError(h.line, f"expected a week range a-b with 1 ≤ a ≤ b, got {a}-{b}")
+                raise MapParseError(
+                    h.line, f"expected a week range a-b with 1 ≤ a ≤ b, got {a}-{b}"
+                )
             number = int(m.group("number"))
             if number in phases:
                 raise MapParseError(
@@ -466,7 +486,8 @@ class _Reader:
                 if point.phase is not None and point.phase != number:
                     raise MapParseError(
                         line.number,
-                        f"point {point.code} is already in phase {point.phase}; a point belongs to one phase",
+                        f"point {point.code} is already in phase {point.phase}; "
+                        "a point belongs to one phase",
                     )
                 point.phase = number
                 if point.code not in phase.codes:
@@ -503,7 +524,11 @@ class _Reader:
                 if not item or item.group("indent"):
                     continue
                 body = item.group("body").strip()
-                m = re.match(r"^(?:\*\*|__)?(?P<name>[^:*_]+?)(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*(?P<target>.+)$", body)
+                m = re.match(
+                    r"^(?:\*\*|__)?(?P<name>[^:*_]+?)(?:\*\*|__)?[ \t]*:"
+                    r"(?:\*\*|__)?[ \t]*(?P<target>.+)$",
+                    body,
+                )
                 if not m:
                     continue
                 name, target = _clean(m["name"])[:300], _clean(m["target"])[:300]
@@ -511,7 +536,9 @@ class _Reader:
                 if not number:
                     continue
                 if _key(name) in names:
-                    self.warnings.append(f"line {line.number}: KPI {name!r} appears again; kept the first")
+                    self.warnings.append(
+                        f"line {line.number}: KPI {name!r} appears again; kept the first"
+                    )
                     continue
                 names.add(_key(name))
                 value, unit = _number(number)
@@ -524,8 +551,10 @@ class _Reader:
 
 def _unquote(value: str) -> str:
     value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        return value[1:-1]
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return re.sub(r"\\(.)", r"\1", value[1:-1])
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'")
     return value
 
 
@@ -536,9 +565,7 @@ def _item(body: str, line_number: int) -> tuple[str, bool | None]:
         return _clean(body), None
     mark = box.group("mark")
     if mark not in ("", " ", "x", "X", "✓", "✔"):
-        raise MapParseError(
-            line_number, f"expected a checkbox `[ ]` or `[x]`, got `[{mark}]`"
-        )
+        raise MapParseError(line_number, f"expected a checkbox `[ ]` or `[x]`, got `[{mark}]`")
     return _clean(box.group("text")), mark not in ("", " ")
 
 

@@ -19,7 +19,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="The Markdown document")
         parser.add_argument("--dry-run", action="store_true", help="Report only; write nothing")
-        parser.add_argument("--map", type=int, help="Update this map (id) instead of matching by title")
+        parser.add_argument(
+            "--map", type=int, help="Update this map (id) instead of matching by title"
+        )
         parser.add_argument("--cycle-start", help="The date week 1 starts (YYYY-MM-DD)")
 
     def handle(self, *args, path, dry_run, map=None, cycle_start=None, **options):
@@ -36,7 +38,9 @@ class Command(BaseCommand):
             try:
                 start = datetime.date.fromisoformat(cycle_start)
             except ValueError as exc:
-                raise CommandError(f"--cycle-start: expected YYYY-MM-DD, got {cycle_start!r}") from exc
+                raise CommandError(
+                    f"--cycle-start: expected YYYY-MM-DD, got {cycle_start!r}"
+                ) from exc
         try:
             report = map_import(
                 data=source.read_bytes(),
