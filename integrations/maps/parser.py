@@ -198,8 +198,9 @@ class _Reader:
         phases = self._phases(headings, points)
         kpis = self._kpis(headings)
         if not points:
+            last = max((i for i, line in enumerate(self.lines, 1) if line.strip()), default=1)
             raise MapParseError(
-                len(self.lines),
+                last,
                 "expected at least one integration point: a heading such as "
                 "`#### Integration Point 1.1.1: Title` or a checkbox list (`- [ ] …`) under a "
                 "heading; found none in the whole document",
@@ -500,13 +501,13 @@ class _Reader:
         for code in reversed(refs):  # "(Integration Point 1.1.1)" comes last
             if code in by_code:
                 return by_code[code]
-        title = _key(re.sub(r"\([^)]*\)\s*$", "", text))
-        if title in by_title:
-            return by_title[title]
         if refs:
             raise MapParseError(
                 line_number, f"expected a point defined in this document; {refs[-1]} is not one"
             )
+        title = _key(re.sub(r"\([^)]*\)\s*$", "", text))
+        if title in by_title:
+            return by_title[title]
         raise MapParseError(
             line_number,
             f"expected the phase item to name a point by code, e.g. `(Integration Point 1.1.1)`, "
