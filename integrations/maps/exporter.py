@@ -42,12 +42,14 @@ def _heading(code: str, title: str) -> str:
 
 def map_to_markdown(imap: IntegrationMap) -> str:
     out: list[str] = []
-    metadata = {**imap.metadata, "title": imap.metadata.get("title", imap.title)}
-    if metadata.get("title") != imap.title:
-        metadata["title"] = imap.title
-    out.append("---")
-    out.extend(f"{key}: {_quote(value)}" for key, value in metadata.items())
-    out += ["---", "", f"# {imap.title}", ""]
+    metadata = dict(imap.metadata)
+    if "title" in metadata:
+        metadata["title"] = imap.title  # the front matter's title is the map's
+    if metadata:
+        out.append("---")
+        out.extend(f"{key}: {_quote(value)}" for key, value in metadata.items())
+        out += ["---", ""]
+    out += [f"# {imap.title}", ""]
     out.extend(f"**{label}**: {value}" for label, value in imap.properties)
     if imap.properties:
         out.append("")
