@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from integrations.maps import selectors, services
 from integrations.models import PointStatus
@@ -85,7 +86,7 @@ def _board(client, imap, query=""):
 
 
 def test_board_filters(client_for, cs_rep, portal_admin):
-    imap, _ = import_seed(SEED_000, cycle_start=datetime.date.today() - datetime.timedelta(weeks=3))
+    imap, _ = import_seed(SEED_000, cycle_start=timezone.localdate() - datetime.timedelta(weeks=3))
     services.criterion_tick(
         criterion=imap.points.get(code="1.2.2").criteria.first(),
         actor=portal_admin,

@@ -1,4 +1,4 @@
-"""Re-import: in place by code, report added/changed/removed, ticks kept, removed points archived."""
+"""Re-import: in place by code, report added/changed/removed, ticks kept, archived removals."""
 
 import pytest
 
