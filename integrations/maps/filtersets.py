@@ -17,7 +17,9 @@ class IntegrationPointFilterSet(django_filters.FilterSet):
     owner_team = django_filters.ChoiceFilter(
         choices=[], empty_label="All teams", label="Owner team"
     )
-    status = django_filters.ChoiceFilter(choices=PointStatus.choices, empty_label="Any status")
+    status = django_filters.ChoiceFilter(
+        choices=PointStatus.choices, empty_label="Any status", label="Status"
+    )
     overdue = django_filters.BooleanFilter(
         field_name="is_overdue",
         widget=forms.CheckboxInput,
