@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from integrations.models import (
     AcceptanceCriterion,
@@ -156,6 +157,8 @@ class _Importer:
         self.actor = actor if actor is not None and actor.is_authenticated else None
         self.source_name = source_name
         self.now = timezone.now()
+        self._new_criteria: list[AcceptanceCriterion] = []
+        self._new_links: list[FrameworkLink] = []
 
     def run(self, *, target, text, cycle_start) -> IntegrationMap:
         parsed = self.parsed
@@ -296,14 +299,18 @@ class _Importer:
                     self._save_point(
                         point, f"Re-imported from {self.source_name}: {', '.join(changes)}"
                     )
+            if parsed.code in added:
+                self._children_of_new_point(point, parsed)
+                continue
             if self._links(point, parsed):
                 changes.append("framework links")
-            changes.extend(self._criteria(point, parsed, is_new=parsed.code in added))
+            changes.extend(self._criteria(point, parsed))
             changes = list(dict.fromkeys(c for c in changes if c != "archived"))
             if changes and parsed.code not in added:
                 self.report.points_changed.append(
                     {"code": parsed.code, "title": parsed.title, "changes": changes}
                 )
+        self._flush_new_children()
         for point in existing.values():
             if not point.archived:
                 point.archived = True
@@ -313,7 +320,9 @@ class _Importer:
     def _save_point(self, point: IntegrationPoint, reason: str) -> None:
         point._history_user = self.actor
         point._change_reason = reason[:100]
-        point.full_clean(validate_unique=False, validate_constraints=False)
+        # Field checks only: the related rows were just read or written here, and the parser
+        # already guarantees unique codes (re-checking would cost four queries per point).
+        point.clean_fields(exclude=["map", "section", "group", "phase"])
         point.save()
 
     def _links(self, point: IntegrationPoint, parsed: ParsedPoint) -> bool:
@@ -327,8 +336,35 @@ class _Importer:
         )
         return bool(current) or bool(parsed.links)
 
-    def _criteria(self, point: IntegrationPoint, parsed: ParsedPoint, *, is_new: bool) -> list[str]:
-        old = [] if is_new else list(point.criteria.all())
+    def _children_of_new_point(self, point: IntegrationPoint, parsed: ParsedPoint) -> None:
+        """Queue a new point's criteria and links: written in bulk, history included."""
+        for position, pc in enumerate(parsed.criteria):
+            crit = AcceptanceCriterion(point=point, text=pc.text, position=position)
+            if pc.done:
+                crit.done_at, crit.done_by = self.now, self.actor
+                crit.evidence_note = f"Marked done in the imported document {self.source_name}"
+                self.report.ticks_imported += 1
+            self._new_criteria.append(crit)
+        self._new_links.extend(
+            FrameworkLink(point=point, position=i, name=name, target=target)
+            for i, (name, target) in enumerate(parsed.links)
+        )
+
+    def _flush_new_children(self) -> None:
+        if self._new_criteria:
+            bulk_create_with_history(
+                self._new_criteria,
+                AcceptanceCriterion,
+                batch_size=500,
+                default_user=self.actor,
+                default_change_reason=f"Imported from {self.source_name}"[:100],
+                default_date=self.now,
+            )
+        FrameworkLink.objects.bulk_create(self._new_links, batch_size=500)
+        self._new_criteria, self._new_links = [], []
+
+    def _criteria(self, point: IntegrationPoint, parsed: ParsedPoint) -> list[str]:
+        old = list(point.criteria.all())
         by_text: dict[str, list[AcceptanceCriterion]] = {}
         for c in old:
             by_text.setdefault(_norm(c.text), []).append(c)
@@ -368,11 +404,11 @@ class _Importer:
             crit._history_user = self.actor
             crit._change_reason = f"Removed: no longer in {self.source_name}"[:100]
             crit.delete()
-        self.report.criteria_added += added if old else 0
+        self.report.criteria_added += added
         self.report.criteria_changed += reworded
         self.report.criteria_removed += len(leftovers)
         changes = []
-        if old and added:
+        if added:
             changes.append(f"{added} criteria added")
         if reworded:
             changes.append(f"{reworded} criteria reworded")
