@@ -109,7 +109,7 @@ FIELD = re.compile(
 BOLD_LABEL = re.compile(r"^(?:\*\*|__)(?P<label>[^*_]+?)(?:\*\*|__)[ \t]*:?[ \t]*$")
 CODE = r"\d+(?:\.\d+)+|[A-Za-z]+-\d+(?:\.\d+)*"
 EXPLICIT_POINT = re.compile(
-    rf"^(?:.*?\b)?point[ \t]+(?P<code>{CODE}|[\w.-]+)[ \t]*[:：—–-][ \t]*(?P<title>.+)$",
+    rf"^(?:.*?\b)?point[ \t]+(?P<code>{CODE}|[\w.-]*\d[\w.-]*)[ \t]*[:：—–-][ \t]*(?P<title>.+)$",
     re.IGNORECASE,
 )
 NUMBERED_POINT = re.compile(

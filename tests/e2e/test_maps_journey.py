@@ -1,6 +1,8 @@
 """An admin uploads an integration map, reads the preview, applies it and ticks a criterion with
 evidence; a second admin verifies it; the progress bars move; a CS rep can read but not tick."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -61,6 +63,15 @@ def test_admin_imports_ticks_and_another_admin_verifies(page, login, browser, li
     page2.get_by_role("link", name="Developer-Product Integration Map").click()
     expect(page2.get_by_test_id("map-progress")).to_contain_text("1/92 done · 1/92 verified")
     other.close()
+
+    # The board filters in place.
+    page.get_by_role("link", name="Developer-Product Integration Map").click()
+    expect(page.get_by_test_id("point")).to_have_count(23)
+    page.get_by_label("Search").fill("1.1.1")
+    page.get_by_label("Search").press("Enter")
+    expect(page.get_by_test_id("point")).to_have_count(1)
+    expect(page.get_by_test_id("point")).to_contain_text("1/4 done · 1/4 verified")
+    expect(page).to_have_url(re.compile(r"q=1\.1\.1"))
 
     # A CS rep reads the board but has nothing to tick.
     rep = CsRepFactory(username="e2e_rep")

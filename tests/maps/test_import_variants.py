@@ -146,6 +146,14 @@ Some closing words.
     ]
 
 
+def test_prose_headings_that_mention_points_are_not_points():
+    text = SMALL.replace(
+        "## Timeline", "## Touch point review: how we meet\n\nWeekly.\n\n## Timeline"
+    )
+    parsed = parse_map(text)
+    assert [p.code for p in parsed.points] == ["1.1.1", "1.1.2"]
+
+
 def test_same_title_updates_the_same_map():
     first, _ = import_text(SMALL)
     second, report = import_text(SMALL)
