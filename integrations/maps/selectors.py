@@ -50,7 +50,8 @@ def points_with_progress(imap: IntegrationMap, *, today: datetime.date | None = 
     overdue = Q(pk__in=[]) if elapsed is None else Q(phase__week_end__lte=elapsed) & ~complete
     return (
         IntegrationPoint.objects.filter(map=imap)
-        .select_related("map", "section", "group", "phase")
+        # Not "map": it carries the whole source document, once per point row.
+        .select_related("section", "group", "phase")
         .annotate(
             criteria_total=Count("criteria"),
             criteria_done=Count("criteria", filter=Q(criteria__done_at__isnull=False)),
@@ -96,6 +97,7 @@ def _count(model_filter: Q, *, criteria: bool):
 def maps_for_list():
     return (
         IntegrationMap.objects.select_related("imported_by")
+        .defer("source_text")
         .annotate(
             points_total=_count(Q(), criteria=False),
             criteria_total=_count(Q(), criteria=True),

@@ -89,8 +89,9 @@ def map_detail(request, pk):
 
 def _annotated_point(pk):
     point = get_object_or_404(IntegrationPoint.objects.select_related("map"), pk=pk)
+    imap = point.map
     point = (
-        selectors.points_with_progress(point.map)
+        selectors.points_with_progress(imap)
         .prefetch_related(
             Prefetch(
                 "criteria",
@@ -100,6 +101,7 @@ def _annotated_point(pk):
         )
         .get(pk=pk)
     )
+    point.map = imap
     point.progress = selectors.progress_of(point)
     return point
 
