@@ -104,6 +104,8 @@ def test_maps_benchmark(client, portal_admin, portal_admin_colleague):
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url)
         queries = len(ctx.captured_queries)
+        slowest = max(ctx.captured_queries, key=lambda q: float(q["time"]))
+        print(f"\n{label}: slowest query {slowest['time']} s: {slowest['sql'][:90]}")
         assert response.status_code == 200
         _, ms = timed(lambda url=url: client.get(url), repeat=5)
         rows.append((f"board page, {label}", ms, queries))
