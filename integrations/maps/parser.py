@@ -99,6 +99,7 @@ class ParsedMap:
 
 HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*#*[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(```|~~~)")
+SETEXT = re.compile(r"^ {0,3}(=+|-{2,})[ \t]*$")
 RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,3}[.)])[ \t]+(?P<body>.*)$")
 CHECKBOX = re.compile(r"^\[(?P<mark>[^\]]?)\][ \t]*(?P<text>.*)$")
@@ -120,10 +121,11 @@ PHASE = re.compile(
     r"^phase[ \t]+(?P<number>\d+)\b[ \t]*[:：.—–-]?[ \t]*(?P<rest>.*)$", re.IGNORECASE
 )
 WEEKS = re.compile(
-    r"\((?:weeks?|wks?\.?)[ \t]*(?P<a>\d+)(?:[ \t]*(?:-|–|—|to)[ \t]*(?P<b>\d+))?\)[ \t]*$",
+    r"\((?:weeks?|wks?\.?)[ \t]*(?P<a>\d+)"
+    r"(?:[ \t]*(?:-|–|—|to)[ \t]*(?:weeks?[ \t]*)?(?P<b>\d+))?\)",
     re.IGNORECASE,
 )
-ARROW = re.compile(r"[ \t]*(?:↔|⟷|⇄|⇆|<->|<=>)[ \t]*")
+ARROW = re.compile(r"[ \t]*(?:↔|⟷|⇄|⇆|<->|<=>|→|⟶|->)[ \t]*")
 LINK = re.compile(r"\[(?P<name>[^\]]+)\]\((?P<target>[^)\s]+)(?:[ \t]+\"[^\"]*\")?\)")
 CODE_REF = re.compile(rf"(?<![\w.])(?P<code>{CODE})(?![\w])")
 NUMBER = re.compile(r"(?P<prefix>[$€£]?)(?P<num>\d+(?:[.,]\d+)?)(?P<unit>%|[kKmMbB]\b|x\b)?")
@@ -263,10 +265,34 @@ class _Reader:
                 headings.append(_Heading(len(m.group(1)), text, i + 1, index=len(headings)))
                 continue
             target = headings[-1].body if headings else preamble
+            underline = SETEXT.match(raw)
+            if underline and target and self._setext_title(target, i):
+                title = target.pop()
+                level = 1 if underline.group(1)[0] == "=" else 2
+                headings.append(
+                    _Heading(level, _strip_inline(title.text), title.number, index=len(headings))
+                )
+                continue
             target.append(_Line(i + 1, raw))
         if fence_line:
             raise MapParseError(fence_line, "the code block opened here is never closed")
         return headings, preamble
+
+    def _setext_title(self, body: list[_Line], i: int) -> bool:
+        """``Title`` underlined with ``===`` / ``---``: a one-line plain paragraph just above."""
+        prev = body[-1]
+        if prev.number != i or not prev.text.strip() or prev.text[:1] in (" ", "\t"):
+            return False
+        text = prev.text.strip()
+        if (
+            LIST_ITEM.match(prev.text)
+            or FIELD.match(text)
+            or BOLD_LABEL.match(text)
+            or RULE.match(text)
+        ):
+            return False
+        before = self.lines[i - 2] if i >= 2 else ""
+        return not before.strip() or bool(HEADING.match(before))
 
     def _title(self, metadata, headings) -> tuple[str, _Heading | None]:
         top = min((h.level for h in headings), default=None)
@@ -463,7 +489,7 @@ class _Reader:
             weeks = WEEKS.search(rest)
             if not weeks:
                 raise MapParseError(
-                    h.line, f"expected the phase's weeks as `(Weeks a-b)` at the end of {h.text!r}"
+                    h.line, f"expected the phase's weeks as `(Weeks a-b)` in {h.text!r}"
                 )
             a, b = int(weeks["a"]), int(weeks["b"] or weeks["a"])
             if a < 1 or b < a:
@@ -475,7 +501,8 @@ class _Reader:
                 raise MapParseError(
                     h.line, f"phase {number} is defined twice (first at line {phases[number].line})"
                 )
-            name = _strip_inline(rest[: weeks.start()].strip(" :–—-")) or f"Phase {number}"
+            name = rest[: weeks.start()] + " " + rest[weeks.end() :]
+            name = _strip_inline(_clean(name).strip(" :–—-")) or f"Phase {number}"
             phase = ParsedPhase(number, name[:300], a, b, h.line)
             phases[number] = phase
             for line in h.body:

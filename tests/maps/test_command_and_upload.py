@@ -99,8 +99,7 @@ def test_malformed_upload_names_the_line_and_writes_nothing(client_for, portal_a
     assert response.status_code == 200
     errors = response.context["form"].errors["document"]
     assert errors == [
-        "map.md, line 39: expected the phase's weeks as `(Weeks a-b)` at the end of "
-        "'Phase 2: Insight (soon)'"
+        "map.md, line 39: expected the phase's weeks as `(Weeks a-b)` in 'Phase 2: Insight (soon)'"
     ]
     assert not PendingMapImport.objects.exists() and not IntegrationMap.objects.exists()
 

@@ -159,3 +159,33 @@ def test_same_title_updates_the_same_map():
     second, report = import_text(SMALL)
     assert first.pk == second.pk and IntegrationMap.objects.count() == 1
     assert not report.has_changes
+
+
+def test_setext_headings_one_way_arrows_and_weeks_first():
+    text = """\
+Partner Map
+===========
+
+Inbound
+-------
+
+### Integration Point 1.1: Ticket intake
+
+**Integration Flow**: Support desk → Portal
+
+- [ ] Tickets arrive
+
+### Phase 1 (Weeks 1 to 3): Start
+
+- Ticket intake (Point 1.1)
+
+Closing words
+---
+"""
+    parsed = parse_map(text)
+    assert parsed.title == "Partner Map"
+    point = parsed.points[0]
+    assert point.section == ("", "Inbound")
+    assert (point.flow_from, point.flow_to) == ("Support desk", "Portal")
+    phase = parsed.phases[0]
+    assert (phase.name, phase.week_start, phase.week_end, phase.codes) == ("Start", 1, 3, ["1.1"])
