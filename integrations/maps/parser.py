@@ -331,7 +331,8 @@ class _Reader:
 
         for h in headings:
             if swallow_level is not None and h.level > swallow_level:
-                current_body.append(_Line(h.line, "**" + h.text + "**:"))
+                sub_label = re.sub(r"[*_]", "", h.text)
+                current_body.append(_Line(h.line, f"**{sub_label}**:"))
                 current_body.extend(h.body)
                 continue
             if swallow_level is not None:
@@ -391,7 +392,6 @@ class _Reader:
     def _fill_point(self, point: ParsedPoint, body: list[_Line], *, explicit: bool) -> None:
         label: tuple[str, int] | None = None
         lists: dict[str, list[tuple[_Line, str, bool | None]]] = {}
-        plain: list[tuple[_Line, str, bool | None]] = []
         checked: list[tuple[_Line, str, bool | None]] = []
         criteria_label: tuple[str, int] | None = None
         last_item: list | None = None
@@ -412,8 +412,6 @@ class _Reader:
                 lists.setdefault(label[0] if label else "", []).append(entry)
                 if done is not None:
                     checked.append(entry)
-                else:
-                    plain.append(entry)
                 last_item = entry
                 continue
             if raw[:1] in (" ", "\t") and last_item is not None:
@@ -424,13 +422,14 @@ class _Reader:
             if m and m.group("value").strip():
                 self._field(point, _clean(m.group("label")), _clean(m.group("value")), line)
                 continue
-            m = BOLD_LABEL.match(stripped) or (m if m else None)
+            m = BOLD_LABEL.match(stripped) or m  # a label alone, or `**Label**:` with no value
             if m:
                 label = (_clean(m.group("label")), line.number)
                 if LABEL_CRITERIA.search(label[0]) and criteria_label is None:
                     criteria_label = label
                 continue
-            # Plain paragraphs: ignored (descriptions), but a paragraph ends a label's list.
+            # A plain paragraph is description; it ends the current label's list.
+            label = ("\x00paragraph", line.number)
         if criteria_label is not None:
             items = lists.get(criteria_label[0], [])
             if not items:
@@ -441,7 +440,7 @@ class _Reader:
         elif checked:
             items = checked
         elif explicit:
-            items = plain
+            items = lists.get("", [])  # bullets right under the heading, not under other labels
         else:
             items = []
         for entry_line, text, done in items:

@@ -161,6 +161,40 @@ def test_same_title_updates_the_same_map():
     assert not report.has_changes
 
 
+def test_only_the_criteria_list_holds_criteria():
+    text = """\
+# Map
+
+## Area
+
+### Point 1.1.1: Something
+
+**Risks**:
+
+- Not a criterion
+
+**Acceptance Criteria**:
+
+- First
+- Second
+
+A paragraph closes the list.
+
+- Not a criterion either
+
+### Point 1.1.2: Plain bullets
+
+- Direct one
+
+**Dependencies**:
+
+- Not this
+"""
+    first, second = parse_map(text).points
+    assert [c.text for c in first.criteria] == ["First", "Second"]
+    assert [c.text for c in second.criteria] == ["Direct one"]
+
+
 def test_setext_headings_one_way_arrows_and_weeks_first():
     text = """\
 Partner Map
