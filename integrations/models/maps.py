@@ -281,6 +281,14 @@ class KpiTarget(models.Model):
         return f"{self.name}: {self.target}"
 
     @property
+    def measured_label(self) -> str:
+        return _number_label(self.measured_value, self.unit)
+
+    @property
+    def target_label(self) -> str:
+        return _number_label(self.target_value, self.unit)
+
+    @property
     def met(self) -> bool | None:
         if self.measured_value is None or self.target_value is None:
             return None
@@ -291,6 +299,13 @@ class KpiTarget(models.Model):
         if self.measured_value is None or not self.target_value:
             return None
         return min(100, int(self.measured_value * 100 / self.target_value))
+
+
+def _number_label(value, unit: str) -> str:
+    if value is None:
+        return ""
+    text = f"{value.normalize():f}"  # 96.50 → "96.5", 100.00 → "100"
+    return f"{text}%" if unit == "%" else text
 
 
 class PendingMapImport(models.Model):
