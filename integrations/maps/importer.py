@@ -179,6 +179,14 @@ class _Importer:
         imap.save()
         self.report.map_id = imap.pk
         self.map = imap
+        if not self.report.created:
+            # Ticks lock their criterion row; taking the map's rows first means a tick either
+            # committed before this import reads them or waits for it: none is overwritten.
+            list(
+                AcceptanceCriterion.objects.select_for_update()
+                .filter(point__map=imap)
+                .values_list("pk", flat=True)
+            )
         phases = self._phases()
         self._points(phases)
         self._kpis()
