@@ -1,6 +1,7 @@
 """Admin for integration maps: every model, with inlines; history on points and criteria."""
 
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from integrations.models import (
@@ -14,6 +15,8 @@ from integrations.models import (
     PendingMapImport,
     Phase,
 )
+
+URL_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class PhaseInline(admin.TabularInline):
@@ -42,6 +45,7 @@ class CriterionInline(admin.TabularInline):
     extra = 0
     fields = ["position", "text", "done_at", "done_by", "verified_at", "verified_by"]
     raw_id_fields = ["done_by", "verified_by"]
+    formfield_overrides = URL_HTTPS
 
 
 class LinkInline(admin.TabularInline):
@@ -100,6 +104,7 @@ class AcceptanceCriterionAdmin(SimpleHistoryAdmin):
     search_fields = ["text", "point__code", "evidence_note"]
     list_select_related = ["point", "done_by", "verified_by"]
     raw_id_fields = ["point", "done_by", "verified_by"]
+    formfield_overrides = URL_HTTPS
 
 
 @admin.register(FrameworkLink)
