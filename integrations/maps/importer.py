@@ -324,6 +324,9 @@ class _Importer:
                 point.archived = True
                 self._save_point(point, f"Archived: no longer in {self.source_name}")
                 self.report.points_removed.append(point.code)
+        # Headings that no longer hold any point (archived ones included) go.
+        MapGroup.objects.filter(section__map=self.map, points__isnull=True).delete()
+        MapSection.objects.filter(map=self.map, points__isnull=True, groups__isnull=True).delete()
 
     def _save_point(self, point: IntegrationPoint, reason: str) -> None:
         point._history_user = self.actor

@@ -100,6 +100,15 @@ def test_reimporting_the_same_seed_changes_nothing():
     assert report.lines()[-1] == "Nothing changes."
 
 
+def test_headings_left_without_points_are_dropped():
+    imap, _ = import_text(SMALL)
+    renamed = SMALL.replace("## Onboarding", "## Setup").replace("### 1.1 Accounts", "### 1.1 Data")
+    import_text(renamed)
+    assert list(imap.sections.values_list("title", flat=True)) == ["Setup"]
+    assert [g.title for g in imap.sections.get().groups.all()] == ["Data"]
+    assert imap.points.get(code="1.1.1").group.title == "Data"
+
+
 def test_owner_team_set_in_the_portal_survives_reimport(portal_admin):
     imap, _ = import_text(SMALL)
     point = imap.points.get(code="1.1.1")
