@@ -78,7 +78,6 @@ def map_detail(request, pk):
         "timeline": [p for p in phases if p.phase is not None],
         "kpis": list(imap.kpis.select_related("measured_by")),
         "today": today,
-        "cycle_form": CycleStartForm(initial={"cycle_start": imap.cycle_start}),
         "filtered": bool(request.GET),
     }
     template = "integrations/maps/map_detail.html"
@@ -119,7 +118,6 @@ def point_detail(request, pk):
             "criteria": list(point.criteria.all()),
             "due_on": due,
             "history": selectors.point_history(point),
-            "owner_form": OwnerTeamForm(initial={"owner_team": point.owner_team}),
         },
     )
 
@@ -132,7 +130,7 @@ def _criterion_response(request, criterion, *, tick_form=None, untick_form=None,
         return redirect(f"{criterion.point.get_absolute_url()}#criterion-{criterion.pk}")
     point = _annotated_point(criterion.point_id)
     criterion = next(c for c in point.criteria.all() if c.pk == criterion.pk)
-    response = render(
+    return render(
         request,
         "integrations/maps/partials/criterion_swap.html",
         {
@@ -143,9 +141,6 @@ def _criterion_response(request, criterion, *, tick_form=None, untick_form=None,
             "error": error,
         },
     )
-    if error or (tick_form and tick_form.errors) or (untick_form and untick_form.errors):
-        response["HX-Reswap"] = "outerHTML"
-    return response
 
 
 @require_POST
