@@ -7,6 +7,7 @@ re-imports. A point's status is always derived from its criteria and its phase's
 """
 
 import datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -254,6 +255,12 @@ class FrameworkLink(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def href(self) -> str:
+        """The target as a link, or "" when its scheme is not a web one (``javascript:`` …)."""
+        scheme = urlsplit(self.target).scheme.lower()
+        return self.target if scheme in ("", "http", "https", "mailto") else ""
 
 
 class KpiTarget(models.Model):

@@ -180,7 +180,9 @@ def test_point_page_query_count_is_constant(client_for, portal_admin, portal_adm
     client = client_for(portal_admin)
     quiet, busy = imap.points.get(code="4.2.2"), imap.points.get(code="1.1.1")
     for crit in busy.criteria.all():
-        services.criterion_tick(criterion=crit, actor=portal_admin, evidence_url="https://ci.test/1")
+        services.criterion_tick(
+            criterion=crit, actor=portal_admin, evidence_url="https://ci.test/1"
+        )
         services.criterion_verify(criterion=crit, actor=portal_admin_colleague)
     services.point_set_owner_team(point=busy, actor=portal_admin, owner_team="Platform")
     client.get(quiet.get_absolute_url())

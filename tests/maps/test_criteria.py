@@ -133,3 +133,14 @@ def test_point_page_shows_history_and_hides_actions_from_readers(
     html = client_for(cs_rep).get(crit.point.get_absolute_url()).content.decode()
     assert "Unticked: Wrong export" in html and "Ticked" in html
     assert "criterion-tick" not in html and 'name="evidence_note"' not in html
+
+
+def test_document_links_with_script_schemes_are_not_links(client_for, cs_rep):
+    text = SMALL.replace("[Data Framework](/docs/data)", "[Data Framework](javascript:alert(1))")
+    imap, _ = import_text(text)
+    html = client_for(cs_rep).get(imap.points.get(code="1.1.1").get_absolute_url()).content.decode()
+    assert 'href="/docs/cs"' in html
+    assert (
+        'href="javascript' not in html
+        and "Data Framework <small>(javascript:alert(1)</small>" in html
+    )
