@@ -99,6 +99,7 @@ class ParsedMap:
 
 HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*#*[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(```|~~~)")
+BOLD_LINE = re.compile(r"^ {0,3}(?:\*\*|__)([^*_]+?)(?:\*\*|__)[ \t]*$")
 SETEXT = re.compile(r"^ {0,3}(=+|-{2,})[ \t]*$")
 RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,3}[.)])[ \t]+(?P<body>.*)$")
@@ -250,6 +251,7 @@ class _Reader:
         headings: list[_Heading] = []
         preamble: list[_Line] = []
         fence_line = None
+        real_level = None  # the depth of the last `#` / setext heading
         for i in range(start, len(self.lines)):
             raw = self.lines[i]
             if FENCE.match(raw):
@@ -263,6 +265,15 @@ class _Reader:
                 if not text:
                     raise MapParseError(i + 1, "expected heading text after the `#` marks")
                 headings.append(_Heading(len(m.group(1)), text, i + 1, index=len(headings)))
+                real_level = len(m.group(1))
+                continue
+            bold = BOLD_LINE.match(raw)
+            if bold and EXPLICIT_POINT.match(bold.group(1).strip()):
+                # "**Integration Point 1.2.3: Title**" on its own line: a point heading one level
+                # below the last real heading.
+                level = min(6, (real_level or 0) + 1)
+                text = _clean(bold.group(1))
+                headings.append(_Heading(level, text, i + 1, index=len(headings)))
                 continue
             target = headings[-1].body if headings else preamble
             underline = SETEXT.match(raw)
@@ -272,6 +283,7 @@ class _Reader:
                 headings.append(
                     _Heading(level, _strip_inline(title.text), title.number, index=len(headings))
                 )
+                real_level = level
                 continue
             target.append(_Line(i + 1, raw))
         if fence_line:

@@ -223,3 +223,29 @@ Closing words
     assert (point.flow_from, point.flow_to) == ("Support desk", "Portal")
     phase = parsed.phases[0]
     assert (phase.name, phase.week_start, phase.week_end, phase.codes) == ("Start", 1, 3, ["1.1"])
+
+
+def test_bold_lines_naming_a_point_act_as_point_headings():
+    text = """\
+# Map
+
+## Area
+
+**Integration Point 1.1: First**
+
+**Integration Flow**: A ↔ B
+
+- [ ] One
+
+**Integration Point 1.2: Second**
+
+- [x] Two
+"""
+    first, second = parse_map(text).points
+    assert (first.code, first.title, first.flow_from, first.section) == (
+        "1.1",
+        "First",
+        "A",
+        ("", "Area"),
+    )
+    assert (second.code, [(c.text, c.done) for c in second.criteria]) == ("1.2", [("Two", True)])
