@@ -1,1 +1,3 @@
 # Models are split by concern: maps.py (integration maps and checklists), sync.py (connectors).
+
+from .maps import *  # noqa: F403
