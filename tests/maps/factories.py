@@ -5,8 +5,9 @@ from pathlib import Path
 from integrations.maps.importer import map_import
 from integrations.models import IntegrationMap
 
-SEEDS = Path("/work/shared/seeds")
-REPO_SEEDS = Path(__file__).resolve().parents[2] / "integrations" / "maps" / "seeds"
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT.parent / "shared" / "seeds"  # the project's shared folder sits beside the checkout
+REPO_SEEDS = ROOT / "integrations" / "maps" / "seeds"
 SEED_000 = REPO_SEEDS / "developer-product-integration-map.md"
 SEED_001 = REPO_SEEDS / "product-systems-integration-map.md"
 
