@@ -304,3 +304,6 @@ CELERY_BEAT_SCHEDULE["priorities-recompute-dirty"] = {
     "schedule": 30.0,
     "options": {"expires": 25},
 }
+
+# Integration maps: the largest Markdown document accepted by the upload form.
+INTEGRATION_MAP_MAX_UPLOAD_BYTES = env.int("INTEGRATION_MAP_MAX_UPLOAD_BYTES", default=1024 * 1024)

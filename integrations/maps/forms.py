@@ -6,7 +6,7 @@ from django.conf import settings
 from integrations.models import IntegrationMap
 
 # Integration maps are text; a megabyte is far more than any real one (the seeds are ~30 kB).
-MAX_UPLOAD_BYTES = getattr(settings, "INTEGRATION_MAP_MAX_UPLOAD_BYTES", 1024 * 1024)
+MAX_UPLOAD_BYTES = settings.INTEGRATION_MAP_MAX_UPLOAD_BYTES
 
 
 class MapUploadForm(forms.Form):
