@@ -296,3 +296,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Feedback: trigram lookups for similar-ticket search (harmless on SQLite) and the API's
+# throttle scopes.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("portal"), "django.contrib.postgres")
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["feedback_submit"] = env.str(
+    "API_THROTTLE_FEEDBACK_SUBMIT", default="120/min"
+)
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["feedback_read"] = env.str(
+    "API_THROTTLE_FEEDBACK_READ", default="600/min"
+)
