@@ -46,7 +46,9 @@ def _message(ticket: FeedbackTicket, customers: list[str]) -> tuple[str, str]:
 def shipped_notifications_send(*, ticket_ids: list[int]) -> int:
     """Send the emails not yet sent for these shipped tickets; returns how many went out."""
     tickets = (
-        FeedbackTicket.objects.filter(pk__in=ticket_ids, status=TicketStatus.SHIPPED)
+        FeedbackTicket.objects.filter(
+            pk__in=ticket_ids, status__in=[TicketStatus.SHIPPED, TicketStatus.CLOSED]
+        )
         .select_related("account", "submitter", "roadmap_item")
         .prefetch_related("ticket_accounts__account", "ticket_accounts__added_by")
     )
