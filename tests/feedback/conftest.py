@@ -6,6 +6,8 @@ from tests.factories import AccountFactory, UserFactory
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Many factory users: a fast hasher keeps the suite quick (the login tests use the real one).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
