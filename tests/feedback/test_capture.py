@@ -159,3 +159,9 @@ def test_join_through_htmx_and_plain_form(client_for, cs_rep, cs_rep_colleague):
     done = client.post(url, {"account": other.pk})
     assert done.status_code == 302
     assert ticket.ticket_accounts.count() == 3
+
+
+def test_beta_program_page_links_to_tagged_feedback(client_for, cs_rep):
+    program = BetaProgramFactory()
+    page = client_for(cs_rep).get(reverse("roadmap:beta-detail", args=[program.pk]))
+    assert f"{CREATE}?beta_program={program.pk}" in page.content.decode()
