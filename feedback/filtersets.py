@@ -13,18 +13,24 @@ def _submitters(request):
 
 
 class FeedbackFilterSet(django_filters.FilterSet):
-    """Shared by the triage page, its CSV export and the tickets API."""
+    """Shared by the triage page, its CSV export and the tickets API.
+
+    Every filter follows single-valued relations only, so none needs DISTINCT (which would make
+    PostgreSQL de-duplicate whole rows of a 20k-ticket table)."""
 
     q = django_filters.CharFilter(method="search", label="Search")
-    status = django_filters.MultipleChoiceFilter(choices=TicketStatus.choices)
-    category = django_filters.MultipleChoiceFilter(choices=Category.choices)
-    impact = django_filters.MultipleChoiceFilter(choices=Impact.choices)
+    status = django_filters.MultipleChoiceFilter(choices=TicketStatus.choices, distinct=False)
+    category = django_filters.MultipleChoiceFilter(choices=Category.choices, distinct=False)
+    impact = django_filters.MultipleChoiceFilter(choices=Impact.choices, distinct=False)
     product_area = django_filters.CharFilter(lookup_expr="iexact", label="Product area")
     tier = django_filters.MultipleChoiceFilter(
-        field_name="account__tier", choices=Tier.choices, label="Account tier"
+        field_name="account__tier", choices=Tier.choices, label="Account tier", distinct=False
     )
     health_band = django_filters.MultipleChoiceFilter(
-        field_name="account__health_band", choices=HealthBand.choices, label="Health band"
+        field_name="account__health_band",
+        choices=HealthBand.choices,
+        label="Health band",
+        distinct=False,
     )
     submitter = django_filters.ModelChoiceFilter(queryset=_submitters)
     account = django_filters.NumberFilter(field_name="account_id", label="Account id")

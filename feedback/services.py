@@ -31,8 +31,8 @@ SUBMIT_FIELDS = (
 )
 
 
-def _save(ticket: FeedbackTicket, *, actor, reason: str = "", fields=None) -> None:
-    ticket.full_clean()
+def _save(ticket: FeedbackTicket, *, actor, reason: str = "", fields=None, exclude=None) -> None:
+    ticket.full_clean(exclude=exclude)
     ticket._history_user = actor
     ticket._change_reason = reason[:100] if reason else None
     if fields is None:
@@ -55,10 +55,10 @@ def feedback_submit(
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
     ticket = FeedbackTicket(account=account, submitter=submitter, **fields)
-    _save(ticket, actor=submitter, reason="Submitted")
-    link = TicketAccount(ticket=ticket, account=account, added_by=submitter)
-    link.full_clean()
-    link.save()
+    # Account and submitter come in as saved instances: no need to look them up again.
+    _save(ticket, actor=submitter, reason="Submitted", exclude=["account", "submitter"])
+    # A brand-new ticket has no accounts yet: the link needs no uniqueness check either.
+    TicketAccount.objects.create(ticket=ticket, account=account, added_by=submitter)
     files = list(files)
     if len(files) > MAX_FILES:
         raise ValidationError({"attachments": f"Attach at most {MAX_FILES} files."})
