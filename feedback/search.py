@@ -70,8 +70,11 @@ def filter_text(queryset: QuerySet, text: str) -> QuerySet:
         from django.contrib.postgres.search import SearchQuery
 
         query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        accounts = Account.objects.filter(name__icontains=text).values("pk")
-        # alias, not annotate: the vector is matched against its index, never selected.
+        # The matching accounts as a list of ids (not a subquery), and the vector as an alias
+        # (never selected): each branch of the OR is then an index scan PostgreSQL can combine.
+        accounts = list(
+            Account.objects.filter(name__icontains=text).values_list("pk", flat=True)[:1000]
+        )
         return queryset.alias(search=ticket_search_vector()).filter(
             Q(search=query) | Q(title__trigram_word_similar=text) | Q(account_id__in=accounts)
         )
