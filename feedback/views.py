@@ -180,6 +180,12 @@ class TriageView(PermissionRequiredMixin, FilterView):
         return context
 
 
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (=, +, -, @ at the start)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -205,7 +211,8 @@ def triage_export(request):
         yield writer.writerow(header)
         for t in filterset.qs.iterator(chunk_size=500):
             yield writer.writerow(
-                [
+                _cell(v)
+                for v in [
                     t.pk,
                     t.created_at.isoformat(),
                     t.status,

@@ -233,3 +233,32 @@ def test_my_feedback_lists_submitted_and_joined_newest_change_first(
     services.ticket_join(ticket=joined, account=AccountFactory(), actor=cs_rep)
     response = client_for(cs_rep).get(MINE)
     assert [t.pk for t in response.context["tickets"]] == [joined.pk, mine.pk]
+
+
+def test_csv_cells_never_start_a_formula(client_for, pm):
+    TicketFactory(title='=HYPERLINK("http://evil")')
+    response = client_for(pm).get(reverse("feedback:triage-export"))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[1][3] == '\'=HYPERLINK("http://evil")'
+
+
+def test_triage_actions_through_htmx_swap_the_panel(client_for, pm):
+    ticket = TicketFactory()
+    kept = TicketFactory()
+    client = client_for(pm)
+    response = client.post(
+        reverse("feedback:triage-ticket", args=[ticket.pk]),
+        {"category": "bug", "impact": "high", "status": "triaged", "product_area": "API"},
+        HTTP_HX_REQUEST="true",
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in page
+    assert f"#{ticket.pk} is triaged." in page
+    assert "status: New → Triaged" in page
+    merged = client.post(
+        reverse("feedback:mark-duplicate", args=[ticket.pk]),
+        {"kept": kept.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert merged["HX-Redirect"] == kept.get_absolute_url()
