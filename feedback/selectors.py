@@ -100,11 +100,13 @@ _SHOWN = {
 }
 
 
-def _shown(ticket_field, value) -> str:
+def _shown(ticket_field, value, item_titles: dict) -> str:
     if value in (None, ""):
         return "—"
     if ticket_field.choices:
         return str(dict(ticket_field.flatchoices).get(value, value))
+    if ticket_field.name == "roadmap_item":
+        return f"#{value} {item_titles.get(value, '')}".strip()
     if ticket_field.is_relation:
         return f"#{value}"
     text = str(value)
@@ -112,8 +114,12 @@ def _shown(ticket_field, value) -> str:
 
 
 def ticket_history(ticket: FeedbackTicket) -> list[HistoryEntry]:
-    """Who changed what and when, newest first (one query)."""
+    """Who changed what and when, newest first (two queries: records, item titles)."""
+    from roadmap.models import RoadmapItem
+
     records = list(ticket.history.select_related("history_user").order_by("history_date", "pk"))
+    item_ids = {r.roadmap_item_id for r in records if r.roadmap_item_id}
+    item_titles = dict(RoadmapItem.objects.filter(pk__in=item_ids).values_list("pk", "title"))
     entries = []
     previous = None
     for record in records:
@@ -125,8 +131,8 @@ def ticket_history(ticket: FeedbackTicket) -> list[HistoryEntry]:
                 changes.append(
                     (
                         _SHOWN[change.field],
-                        _shown(model_field, change.old),
-                        _shown(model_field, change.new),
+                        _shown(model_field, change.old, item_titles),
+                        _shown(model_field, change.new, item_titles),
                     )
                 )
         entries.append(

@@ -262,3 +262,12 @@ def test_triage_actions_through_htmx_swap_the_panel(client_for, pm):
         HTTP_HX_REQUEST="true",
     )
     assert merged["HX-Redirect"] == kept.get_absolute_url()
+
+
+def test_history_names_the_roadmap_item(client_for, pm):
+    ticket = TicketFactory()
+    item = RoadmapItemFactory(title="Okta SSO")
+    client = client_for(pm)
+    client.post(reverse("feedback:link-item", args=[ticket.pk]), {"item": item.pk})
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert f"roadmap item: — → #{item.pk} Okta SSO" in page
