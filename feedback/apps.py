@@ -34,3 +34,4 @@ class FeedbackConfig(AppConfig):
 
         register_demand_source("feedback", selectors.demand_signals)
         subscribe("item_shipped")(subscribers.on_item_shipped)
+        subscribe("feedback_shipped")(subscribers.on_feedback_shipped)

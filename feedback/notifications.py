@@ -17,6 +17,10 @@ from .models import FeedbackTicket, ShipNotification
 logger = logging.getLogger(__name__)
 
 
+class DeliveryIncomplete(OSError):
+    """Some emails could not be sent; the task retries (the sent ones are not sent again)."""
+
+
 def _recipients(ticket: FeedbackTicket) -> dict:
     """Person → the customers they brought to this ticket (the submitter and every joining rep)."""
     people: dict = defaultdict(list)
@@ -52,7 +56,7 @@ def shipped_notifications_send(*, ticket_ids: list[int]) -> int:
         .select_related("account", "submitter", "roadmap_item")
         .prefetch_related("ticket_accounts__account", "ticket_accounts__added_by")
     )
-    sent = 0
+    sent = failed = 0
     for ticket in tickets:
         done = set(ticket.ship_notifications.values_list("recipient_id", flat=True))
         for person, customers in _recipients(ticket).items():
@@ -69,6 +73,9 @@ def shipped_notifications_send(*, ticket_ids: list[int]) -> int:
                 continue
             except OSError:
                 logger.exception("shipped email for ticket %s to %s not sent", ticket.pk, person)
+                failed += 1
                 continue
             sent += 1
+    if failed:
+        raise DeliveryIncomplete(f"{failed} close-the-loop emails not sent ({sent} sent)")
     return sent

@@ -158,7 +158,12 @@ def ticket_set_status(
     if TicketStatus.DECLINED in (status, previous):
         demand_changed_on_commit(sender=FeedbackTicket, item_ids=[ticket.roadmap_item_id])
     if status == TicketStatus.SHIPPED:
-        _notify_on_commit([ticket.pk])
+        # Shipped by hand (usually in a request): the outbox relay, not the request, enqueues the
+        # emails, so a slow or unreachable broker never holds up the page.
+        outbox_record(
+            topic="feedback_shipped",
+            payload={"ticket_ids": [ticket.pk], "item_id": ticket.roadmap_item_id},
+        )
     return ticket
 
 
@@ -306,11 +311,13 @@ def tickets_ship_for_item(*, item_id: int, actor=None) -> list[int]:
             roadmap_item_id=item_id, status=TicketStatus.SHIPPED
         ).values_list("pk", flat=True)
     )
-    _notify_on_commit(ids)
+    shipped_notify_on_commit(ids)
     return [t.pk for t in tickets]
 
 
-def _notify_on_commit(ticket_ids: list[int]) -> None:
+def shipped_notify_on_commit(ticket_ids: list[int]) -> None:
+    """Queue the close-the-loop emails once the current transaction commits (called from the
+    outbox relay, i.e. in a worker)."""
     if not ticket_ids:
         return
     from .tasks import feedback_shipped_notify

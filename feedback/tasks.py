@@ -13,5 +13,7 @@ from .notifications import shipped_notifications_send
     max_retries=5,
 )
 def feedback_shipped_notify(*, ticket_ids: list[int]) -> int:
-    """Email the people behind shipped tickets (each person once per ticket)."""
+    """Email the people behind shipped tickets (each person once per ticket). A failed send
+    raises DeliveryIncomplete (an OSError): Celery retries with backoff, sending only what is
+    missing."""
     return shipped_notifications_send(ticket_ids=ticket_ids)

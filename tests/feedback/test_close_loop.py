@@ -88,3 +88,27 @@ def test_a_pm_shipping_a_ticket_by_hand_also_closes_the_loop(
         services.ticket_set_status(ticket=ticket, status="closed", actor=pm)
     assert [m.to for m in mailoutbox] == [[cs_rep.email]]
     assert ticket.account.name in mailoutbox[0].body
+
+
+def test_a_failed_send_is_retried_without_repeating_the_others(
+    cs_rep, cs_rep_colleague, settings, shipped_setup
+):
+    from django.core import mail
+
+    from feedback.notifications import DeliveryIncomplete
+    from tests.feedback import mail_backends
+
+    settings.EMAIL_BACKEND = "tests.feedback.mail_backends.RefusingBackend"
+    mail_backends.REFUSED.add(cs_rep_colleague.email)
+    item, planned, fresh, _ = shipped_setup
+    services.tickets_ship_for_item(item_id=item.pk)
+    try:
+        with pytest.raises(DeliveryIncomplete, match="1 close-the-loop emails not sent"):
+            shipped_notifications_send(ticket_ids=[planned.pk, fresh.pk])
+        assert sorted(m.to[0] for m in mail.outbox) == [cs_rep.email, cs_rep.email]
+        mail_backends.REFUSED.clear()
+        # The retry sends only the missing email.
+        assert shipped_notifications_send(ticket_ids=[planned.pk, fresh.pk]) == 1
+        assert [m.to[0] for m in mail.outbox[2:]] == [cs_rep_colleague.email]
+    finally:
+        mail_backends.REFUSED.clear()
