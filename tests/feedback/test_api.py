@@ -170,3 +170,11 @@ def test_ticket_list_filters_and_query_count(cs_rep, pm, account, django_assert_
     assert created.status_code == 403  # PMs do not submit
     created = api_for(cs_rep).post(TICKETS, item(account), format="json")
     assert created.status_code == 201
+
+
+def test_session_auth_works_for_the_browser(client_for, cs_rep, account):
+    client = client_for(cs_rep)
+    response = client.post(SUBMIT, item(account), content_type="application/json")
+    assert response.status_code == 201
+    status_url = reverse("api-feedback-status", args=[response.json()["id"]])
+    assert client.get(status_url).json()["status"] == "new"
