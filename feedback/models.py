@@ -59,10 +59,13 @@ class FeedbackTicket(models.Model):
         related_name="feedback_tickets",
         help_text="Beta feedback is tagged with its program.",
     )
+    # How many accounts are on the ticket, kept by the services (join, merge) so the triage list
+    # can sort by it without counting every ticket's accounts.
+    account_count = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["account_count"])
     objects = FeedbackTicketQuerySet.as_manager()
 
     class Meta:

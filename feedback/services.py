@@ -119,7 +119,8 @@ def ticket_join(
     link = TicketAccount(ticket=ticket, account=account, added_by=actor, note=note.strip())
     link.full_clean()
     link.save()
-    _save(ticket, actor=actor, reason=f"Added account {account.name}", fields=[])
+    ticket.account_count = ticket.ticket_accounts.count()
+    _save(ticket, actor=actor, reason=f"Added account {account.name}", fields=["account_count"])
     demand_changed_on_commit(sender=FeedbackTicket, item_ids=[ticket.roadmap_item_id])
     return link
 
@@ -269,16 +270,18 @@ def ticket_mark_duplicate(*, ticket: FeedbackTicket, kept: FeedbackTicket, actor
     if kept.beta_program_id is None and ticket.beta_program_id is not None:
         kept.beta_program_id = ticket.beta_program_id
         kept_fields.append("beta_program")
+    kept.account_count = TicketAccount.objects.filter(ticket=kept).count()
     reason = f"Merged duplicate #{ticket.pk}" + (f": {', '.join(moved)}" if moved else "")
-    _save(kept, actor=actor, reason=reason, fields=kept_fields)
+    _save(kept, actor=actor, reason=reason, fields=[*kept_fields, "account_count"])
     old_item = ticket.roadmap_item_id
     ticket.status = TicketStatus.DUPLICATE
     ticket.duplicate_of = kept
+    ticket.account_count = TicketAccount.objects.filter(ticket=ticket).count()
     _save(
         ticket,
         actor=actor,
         reason=f"Duplicate of #{kept.pk}",
-        fields=["status", "duplicate_of"],
+        fields=["status", "duplicate_of", "account_count"],
     )
     demand_changed_on_commit(sender=FeedbackTicket, item_ids=[old_item, kept.roadmap_item_id])
     return ticket

@@ -77,6 +77,8 @@ def test_join_adds_the_account_once_with_note(
     with pytest.raises(ValidationError, match="already on"):
         services.ticket_join(ticket=ticket, account=other, actor=cs_rep_colleague)
     assert ticket.ticket_accounts.count() == 2
+    ticket.refresh_from_db()
+    assert ticket.account_count == 2
     assert ticket.history.first().history_change_reason.startswith("Added account")
 
 
@@ -149,6 +151,7 @@ def test_duplicate_merge_moves_accounts_evidence_and_item(
         dup.account_id,
         extra.pk,
     }
+    assert (kept.account_count, dup.account_count) == (3, 1)  # shared stays on the duplicate
     assert kept.attachments.count() == 1
     assert kept.roadmap_item == item
     assert demand_events[-1] == [item.pk]

@@ -271,3 +271,15 @@ def test_history_names_the_roadmap_item(client_for, pm):
     client.post(reverse("feedback:link-item", args=[ticket.pk]), {"item": item.pk})
     page = client.get(ticket.get_absolute_url()).content.decode()
     assert f"roadmap item: — → #{item.pk} Okta SSO" in page
+
+
+def test_sort_by_most_accounts(client_for, pm, cs_rep):
+    from feedback import services
+
+    lonely = TicketFactory()
+    popular = TicketFactory()
+    for _ in range(2):
+        services.ticket_join(ticket=popular, account=AccountFactory(), actor=cs_rep)
+    response = client_for(pm).get(TRIAGE, {"ordering": "-accounts"})
+    assert [t.pk for t in response.context["tickets"]] == [popular.pk, lonely.pk]
+    assert "+2" in response.content.decode()

@@ -109,6 +109,7 @@ def test_feedback_benchmarks(data, client):
         ("default (new, oldest first)", {}),
         ("search 'okta' + blocker, by ARR", {"q": "okta", "impact": "blocker", "ordering": "-arr"}),
         ("page 20 of all", {"status": ["new", "triaged"], "page": 20}),
+        ("all open, most accounts first", {"status": ["new", "triaged"], "ordering": "-accounts"}),
     ]:
         assert client.get(url, params).status_code == 200
         ms = _median_ms(lambda params=params: client.get(url, params), runs=9)
