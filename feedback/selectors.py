@@ -18,6 +18,8 @@ def demand_signals() -> QuerySet:
             level=F("ticket__impact"),
             actor_id=F("added_by_id"),
         )
+        # No ordering: the priority engine may combine sources (UNION) or aggregate them.
+        .order_by()
     )
 
 

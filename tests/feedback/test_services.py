@@ -206,3 +206,23 @@ def test_demand_source_rows(cs_rep, cs_rep_colleague):
     )
     kinds = {row["kind"] for row in signals_for_item(item.pk)}
     assert "feedback" in kinds
+
+
+def test_demand_source_combines_with_other_sources(cs_rep):
+    """The engine may UNION the sources' rows: ours must compile without an ORDER BY."""
+    from portal.models import Account
+
+    item = RoadmapItemFactory()
+    ticket = TicketFactory(submitter=cs_rep, roadmap_item=item, impact="low")
+    from django.db.models import F, Value
+
+    votes = Account.objects.filter(pk=ticket.account_id).annotate(
+        item_id=Value(item.pk), account_id=F("id"), level=Value("high"), actor_id=F("csm_owner")
+    )
+    columns = ("item_id", "account_id", "level", "actor_id")
+    rows = (
+        demand_signals()
+        .values_list(*columns)
+        .union(votes.order_by().values_list(*columns), all=True)
+    )
+    assert sorted(r[2] for r in rows) == ["high", "low"]
