@@ -1,12 +1,13 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F, Value
 
 from feedback import services
 from feedback.choices import TicketStatus
 from feedback.models import FeedbackTicket, TicketAccount
 from feedback.selectors import demand_signals
-from portal.models import OutboxEvent
+from portal.models import Account, OutboxEvent
 from roadmap.demand import demand_changed, signals_for_item
 from tests.factories import AccountFactory
 
@@ -210,11 +211,8 @@ def test_demand_source_rows(cs_rep, cs_rep_colleague):
 
 def test_demand_source_combines_with_other_sources(cs_rep):
     """The engine may UNION the sources' rows: ours must compile without an ORDER BY."""
-    from portal.models import Account
-
     item = RoadmapItemFactory()
     ticket = TicketFactory(submitter=cs_rep, roadmap_item=item, impact="low")
-    from django.db.models import F, Value
 
     votes = Account.objects.filter(pk=ticket.account_id).annotate(
         item_id=Value(item.pk), account_id=F("id"), level=Value("high"), actor_id=F("csm_owner")
