@@ -4,6 +4,7 @@ import hashlib
 import json
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -104,7 +105,7 @@ class FeedbackSubmitView(APIView):
                         user=request.user,
                         request_hash=fingerprint,
                         status_code=201,
-                        response=json.loads(json.dumps(body, default=str)),
+                        response=json.dumps(body, cls=DjangoJSONEncoder),
                     )
         except BatchError as exc:
             payload = {"detail": _message(exc.errors)}
@@ -130,7 +131,7 @@ class FeedbackSubmitView(APIView):
                 {"detail": "This Idempotency-Key was used with a different request body."},
                 status=status.HTTP_422_UNPROCESSABLE_ENTITY,
             )
-        response = Response(stored.response, status=stored.status_code)
+        response = Response(json.loads(stored.response), status=stored.status_code)
         response["Idempotent-Replayed"] = "true"
         return response
 
