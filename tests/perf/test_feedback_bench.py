@@ -101,6 +101,12 @@ def test_feedback_benchmarks(data, client):
         found = similar_tickets(queryset, text)
         ms = _median_ms(lambda text=text: similar_tickets(queryset, text))
         out.append(f"  similar '{text}': {ms:.1f} ms median ({len(found)} shown)")
+    if connection.vendor == "postgresql":
+        from feedback.search import _rank_postgres
+
+        plan = _rank_postgres(queryset, "export reports csv")[:5].explain()
+        used = [name for name in ("title_fts_idx", "title_trgm_idx") if name in plan]
+        out.append(f"  similar search plan uses: {', '.join(used) or 'no index (seq scan)'}")
 
     pm = ProductManagerFactory(username="bench_pm")
     client.force_login(pm)
