@@ -50,3 +50,32 @@ def test_rep_joins_a_similar_ticket_then_files_a_new_one(page, login):
     expect(rows.nth(0)).to_contain_text("New")
     expect(rows.nth(1)).to_contain_text("Bulk export of reports to CSV")
     expect(rows.nth(1)).to_contain_text("Planned")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pm_triages_a_ticket_and_links_it_to_a_new_roadmap_item(page, login):
+    from tests.factories import ProductManagerFactory
+
+    pm = ProductManagerFactory(username="e2e_fb_pm", first_name="Pat")
+    ticket = TicketFactory(title="Okta single sign-on", account=AccountFactory(name="Globex"))
+
+    login(pm)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Triage").click()
+    rows = page.get_by_test_id("triage-ticket")
+    expect(rows).to_have_count(1)
+    rows.get_by_role("link", name=f"#{ticket.pk} Okta single sign-on").click()
+
+    # htmx: the status column is swapped in place with the new history entry.
+    page.get_by_label("Product area").first.fill("Security")
+    page.get_by_label("Impact").select_option(label="Blocker")
+    page.get_by_label("Status").select_option(label="Triaged")
+    page.get_by_role("button", name="Save triage").click()
+    expect(page.get_by_test_id("ticket-status")).to_contain_text("Triaged")
+    expect(page.get_by_test_id("history")).to_contain_text("impact: Medium → Blocker")
+
+    page.get_by_text("Create a roadmap item from this ticket").click()
+    page.get_by_role("button", name="Create and link").click()
+    expect(page.get_by_test_id("ticket-status")).to_contain_text("Okta single sign-on")
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.impact, ticket.product_area) == ("triaged", "blocker", "Security")
+    assert ticket.roadmap_item.title == "Okta single sign-on"
