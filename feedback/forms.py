@@ -84,6 +84,7 @@ class FeedbackForm(forms.ModelForm):
         self.fields[
             "description"
         ].help_text = "Markdown. What the customer is trying to do and why."
+        self.fields["product_area"].widget.attrs["list"] = "product-areas"
 
 
 class JoinForm(forms.Form):
@@ -100,7 +101,9 @@ class JoinForm(forms.Form):
 
 
 class TriageForm(forms.Form):
-    product_area = forms.CharField(max_length=80, required=False)
+    product_area = forms.CharField(
+        max_length=80, required=False, widget=forms.TextInput(attrs={"list": "product-areas"})
+    )
     category = forms.ChoiceField(choices=FeedbackTicket._meta.get_field("category").choices)
     impact = forms.ChoiceField(choices=FeedbackTicket._meta.get_field("impact").choices)
     status = forms.ChoiceField(required=False)

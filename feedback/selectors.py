@@ -23,6 +23,23 @@ def demand_signals() -> QuerySet:
     )
 
 
+def product_areas(limit: int = 200) -> list[str]:
+    """Product areas in use (tickets and roadmap items), for the forms' suggestions."""
+    from roadmap.models import RoadmapItem
+
+    areas = (
+        FeedbackTicket.objects.exclude(product_area="")
+        .order_by()
+        .values_list("product_area", flat=True)
+        .union(
+            RoadmapItem.objects.exclude(product_area="")
+            .order_by()
+            .values_list("product_area", flat=True)
+        )
+    )
+    return sorted(set(areas), key=str.lower)[:limit]
+
+
 def impact_rank():
     return Case(
         *[When(impact=value, then=Value(rank)) for value, rank in IMPACT_ORDER.items()],

@@ -75,6 +75,7 @@ class FeedbackCreateView(PermissionRequiredMixin, FormView):
         title = form["title"].value() or ""
         context["similar"] = similar_tickets(FeedbackTicket.objects.for_lists(), title)
         context["title_query"] = title
+        context["product_areas"] = selectors.product_areas()
         return context
 
     def form_valid(self, form):
@@ -267,6 +268,7 @@ def _ticket_context(request, ticket, **forms) -> dict:
     }
     if can_triage:
         context.update(
+            product_areas=selectors.product_areas(),
             triage_form=forms.get("triage_form") or TriageForm(ticket=ticket),
             duplicate_form=forms.get("duplicate_form") or DuplicateForm(),
             link_form=forms.get("link_form")

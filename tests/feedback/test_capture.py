@@ -165,3 +165,14 @@ def test_beta_program_page_links_to_tagged_feedback(client_for, cs_rep):
     program = BetaProgramFactory()
     page = client_for(cs_rep).get(reverse("roadmap:beta-detail", args=[program.pk]))
     assert f"{CREATE}?beta_program={program.pk}" in page.content.decode()
+
+
+def test_product_areas_in_use_are_suggested(client_for, cs_rep):
+    TicketFactory(product_area="Reporting")
+    from .factories import RoadmapItemFactory
+
+    RoadmapItemFactory(product_area="Security")
+    page = client_for(cs_rep).get(CREATE).content.decode()
+    assert '<datalist id="product-areas">' in page
+    assert '<option value="Reporting">' in page and '<option value="Security">' in page
+    assert 'list="product-areas"' in page
