@@ -1,5 +1,37 @@
 from django.apps import AppConfig
 
+# cs_rep: submit, see every ticket (to find an existing one) and add accounts to tickets.
+# product_manager: see and triage. portal_admin: see.
+_VIEW = ["feedback.view_feedbackticket", "feedback.view_ticketaccount"]
+
+ROLE_PERMISSIONS = {
+    "cs_rep": [
+        *_VIEW,
+        "feedback.add_feedbackticket",
+        "feedback.join_feedbackticket",
+        "feedback.add_ticketattachment",
+        "feedback.view_ticketattachment",
+    ],
+    "product_manager": [
+        *_VIEW,
+        "feedback.view_ticketattachment",
+        "feedback.change_feedbackticket",
+        "feedback.triage_feedbackticket",
+    ],
+    "portal_admin": [*_VIEW, "feedback.view_ticketattachment"],
+}
+
 
 class FeedbackConfig(AppConfig):
     name = "feedback"
+    role_permissions = ROLE_PERMISSIONS
+
+    def ready(self) -> None:
+        from portal.outbox import subscribe
+        from roadmap.demand import register_demand_source
+
+        from . import selectors, subscribers
+
+        register_demand_source("feedback", selectors.demand_signals)
+        subscribe("item_shipped")(subscribers.on_item_shipped)
+        subscribe("feedback_shipped")(subscribers.on_feedback_shipped)

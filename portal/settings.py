@@ -307,3 +307,13 @@ CELERY_BEAT_SCHEDULE["priorities-recompute-dirty"] = {
 
 # Integration maps: the largest Markdown document accepted by the upload form.
 INTEGRATION_MAP_MAX_UPLOAD_BYTES = env.int("INTEGRATION_MAP_MAX_UPLOAD_BYTES", default=1024 * 1024)
+
+# Feedback: trigram lookups for similar-ticket search (harmless on SQLite) and the API's
+# throttle scopes.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("portal"), "django.contrib.postgres")
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["feedback_submit"] = env.str(
+    "API_THROTTLE_FEEDBACK_SUBMIT", default="120/min"
+)
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["feedback_read"] = env.str(
+    "API_THROTTLE_FEEDBACK_READ", default="600/min"
+)

@@ -1,0 +1,201 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from portal.models import Account
+
+from .choices import NO_DEMAND_STATUSES, Category, Impact, Source, TicketStatus
+
+
+class FeedbackTicketQuerySet(models.QuerySet):
+    def for_lists(self):
+        return self.select_related("account", "submitter", "roadmap_item")
+
+    def involving(self, user):
+        """Tickets the user submitted or added an account to."""
+        joined = TicketAccount.objects.filter(added_by=user).values("ticket_id")
+        return self.filter(Q(submitter=user) | Q(pk__in=joined))
+
+    def counting_as_demand(self):
+        return self.exclude(status__in=NO_DEMAND_STATUSES)
+
+
+class FeedbackTicket(models.Model):
+    """A piece of customer feedback filed by a CS rep for an account; more accounts may join it."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="feedback_tickets")
+    submitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submitted_feedback"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(help_text="Markdown: what the customer needs and why.")
+    category = models.CharField(max_length=20, choices=Category.choices)
+    impact = models.CharField(max_length=10, choices=Impact.choices, db_index=True)
+    source = models.CharField("source channel", max_length=20, choices=Source.choices)
+    product_area = models.CharField(max_length=80, blank=True, db_index=True)
+    customer_quote = models.TextField(blank=True, help_text="The customer's own words.")
+    status = models.CharField(
+        max_length=20, choices=TicketStatus.choices, default=TicketStatus.NEW, db_index=True
+    )
+    declined_reason = models.TextField(blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
+    )
+    roadmap_item = models.ForeignKey(
+        "roadmap.RoadmapItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback_tickets",
+    )
+    beta_program = models.ForeignKey(
+        "roadmap.BetaProgram",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback_tickets",
+        help_text="Beta feedback is tagged with its program.",
+    )
+    # How many accounts are on the ticket, kept by the services (join, merge) so the triage list
+    # can sort by it without counting every ticket's accounts.
+    account_count = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["account_count"])
+    objects = FeedbackTicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("triage_feedbackticket", "Can triage feedback tickets"),
+            ("join_feedbackticket", "Can add an account to a feedback ticket"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=TicketStatus.DUPLICATE) | Q(duplicate_of__isnull=False),
+                name="feedback_duplicate_names_kept_ticket",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:detail", args=[self.pk])
+
+    def clean(self):
+        if self.status == TicketStatus.DECLINED and not self.declined_reason.strip():
+            raise ValidationError({"declined_reason": "Say why the ticket is declined."})
+        if self.duplicate_of_id and self.duplicate_of_id == self.pk:
+            raise ValidationError({"duplicate_of": "A ticket cannot duplicate itself."})
+
+    @property
+    def delivery_estimate(self):
+        item = self.roadmap_item
+        if item is None:
+            return None
+        return item.target_date or item.launch_date
+
+
+class TicketAccount(models.Model):
+    """An account on a ticket, with the rep who added it (the submitting account is one too)."""
+
+    ticket = models.ForeignKey(
+        FeedbackTicket, on_delete=models.CASCADE, related_name="ticket_accounts"
+    )
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="ticket_links")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="joined_feedback"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "account"], name="feedback_account_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} on #{self.ticket_id}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"feedback/{instance.ticket_id}/{filename}"
+
+
+class TicketAttachment(models.Model):
+    """Evidence for a ticket: a screenshot or a PDF, its type checked by content."""
+
+    ticket = models.ForeignKey(FeedbackTicket, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:attachment", args=[self.pk])
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class ShipNotification(models.Model):
+    """One close-the-loop email: the unique row makes every person hear once per ticket."""
+
+    ticket = models.ForeignKey(
+        FeedbackTicket, on_delete=models.CASCADE, related_name="ship_notifications"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.EmailField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "recipient"], name="feedback_notify_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} → {self.email}"
+
+
+class IdempotencyKey(models.Model):
+    """A completed API submission: a retry with the same key gets this response back."""
+
+    key = models.CharField(max_length=255)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    # The JSON text as first sent (not jsonb, which would reorder keys): a replay is identical.
+    response = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="feedback_idempotency_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
