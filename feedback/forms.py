@@ -9,6 +9,7 @@ from roadmap.models import BetaProgram, RoadmapItem
 from .attachments import ALLOWED_TYPES, MAX_FILES, evidence_type
 from .choices import TRANSITIONS, TicketStatus
 from .models import FeedbackTicket
+from .services import SUBMIT_FIELDS
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -50,17 +51,7 @@ class FeedbackForm(forms.ModelForm):
 
     class Meta:
         model = FeedbackTicket
-        fields = [
-            "account",
-            "title",
-            "description",
-            "category",
-            "impact",
-            "source",
-            "product_area",
-            "customer_quote",
-            "beta_program",
-        ]
+        fields = ["account", *SUBMIT_FIELDS]
         widgets = {
             "account": AccountPickerWidget,
             "customer_quote": forms.Textarea(attrs={"rows": 3}),

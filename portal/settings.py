@@ -249,6 +249,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Several resources have a "status" field with different choices: each enum gets its name.
+    "ENUM_NAME_OVERRIDES": {
+        "RoadmapItemStatusEnum": "roadmap.choices.ItemStatus",
+        "BetaProgramStatusEnum": "roadmap.models.beta.ProgramStatus",
+        "TicketStatusEnum": "feedback.choices.TicketStatus",
+        "PointStatusEnum": "integrations.models.maps.PointStatus",
+    },
 }
 
 # Celery. With REDIS_URL unset (the embedded default) tasks run in-process, eagerly, so the same
