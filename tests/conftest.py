@@ -44,6 +44,16 @@ def _missing(message: str) -> None:
 
 
 @pytest.fixture
+def worker():
+    """A real Celery worker process on the test database (PostgreSQL) and the Redis broker."""
+    from tests.celery_worker import start_worker, stop
+
+    process = start_worker()
+    yield process
+    stop(process)
+
+
+@pytest.fixture
 def cs_rep(db):
     return CsRepFactory(username="rep_a")
 

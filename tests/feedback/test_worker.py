@@ -7,9 +7,8 @@ from feedback.models import FeedbackTicket, ShipNotification
 from feedback.tasks import feedback_shipped_notify
 from portal.tasks import outbox_relay
 from roadmap.services import roadmap_item_set_status
+from tests.celery_worker import all_tasks_done, wait_for
 from tests.factories import AccountFactory, CsRepFactory, ProductManagerFactory
-from tests.roadmap_beta.test_reminder_worker import _all_tasks_done, wait_for
-from tests.roadmap_beta.test_reminder_worker import worker as worker
 
 from .factories import RoadmapItemFactory, TicketFactory
 
@@ -32,7 +31,7 @@ def test_worker_tells_each_person_once(worker):
     assert wait_for(lambda: ShipNotification.objects.count() == 2), "the worker sent nothing"
     feedback_shipped_notify.delay(ticket_ids=[ticket.pk])
     feedback_shipped_notify.delay(ticket_ids=[ticket.pk])
-    assert wait_for(lambda: worker.poll() is None and _all_tasks_done())
+    assert wait_for(lambda: worker.poll() is None and all_tasks_done())
     assert FeedbackTicket.objects.get(pk=ticket.pk).status == "shipped"
     assert sorted(ShipNotification.objects.values_list("email", flat=True)) == sorted(
         [rep.email, colleague.email]

@@ -1,7 +1,6 @@
 """The recompute as a background job: coalescing, failure, two at once, the real worker."""
 
 import threading
-import time
 from decimal import Decimal
 
 import pytest
@@ -17,6 +16,7 @@ from roadmap.demand import demand_changed_on_commit
 from roadmap.models import RoadmapItem, ScoreSnapshot, ScoringState, Vote
 from roadmap.services import vote_cast
 from roadmap.tasks import priorities_recompute, priorities_recompute_dirty
+from tests.celery_worker import all_tasks_done, wait_for
 from tests.factories import AccountFactory
 
 from .factories import RoadmapItemFactory, VoteFactory
@@ -191,29 +191,10 @@ def test_real_worker_turns_100_api_votes_into_one_recompute(worker, cs_rep):
     # Three beat ticks queued behind each other: the first recomputes, the others find no work.
     for _ in range(3):
         priorities_recompute_dirty.delay()
-    assert _wait_for(lambda: runs() >= 1), "the worker did not recompute"
-    assert _wait_for(_all_tasks_done)
+    assert wait_for(lambda: runs() >= 1), "the worker did not recompute"
+    assert wait_for(all_tasks_done)
     assert runs() == 1
     item.refresh_from_db()
     assert item.rank == 1
     assert item.score_breakdown["votes"] == 100
     assert item.score > Decimal(0)
-
-
-def _wait_for(condition, *, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
-
-def _all_tasks_done() -> bool:
-    from portal.celery import app
-
-    with app.connection_for_write() as conn:
-        client = conn.default_channel.client
-        queued = client.llen(settings.CELERY_TASK_DEFAULT_QUEUE)
-        unacked = client.hlen("unacked")
-    return queued == 0 and unacked == 0
