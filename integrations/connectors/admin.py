@@ -1,5 +1,6 @@
 # Admin registrations for this area (imported by the app's admin.py).
 from django.contrib import admin, messages
+from django.db import models
 
 from integrations.models import (
     Connection,
@@ -50,6 +51,7 @@ class ConnectionAdmin(admin.ModelAdmin):
     readonly_fields = ["cursor", "last_synced_at", "created_at", "updated_at"]
     inlines = [SyncRunInline]
     actions = ["sync_now"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.action(description="Sync now")
     def sync_now(self, request, queryset):

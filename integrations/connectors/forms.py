@@ -6,6 +6,12 @@ from integrations.models import Connection
 
 
 class ConnectionForm(forms.ModelForm):
+    base_url = forms.URLField(
+        label="Base URL",
+        required=False,
+        assume_scheme="https",
+        help_text=Connection._meta.get_field("base_url").help_text,
+    )
     settings = forms.JSONField(
         required=False,
         initial=dict,

@@ -4,6 +4,7 @@ outbound/deliveries.py."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 
 from integrations.models import Connection, ConnectionKind, RunKind, SyncRun
 from roadmap.models import RoadmapItem
@@ -11,6 +12,16 @@ from roadmap.models import RoadmapItem
 from .jira.client import JiraClient
 from .runs import sync_run_request
 from .transport import TransportError
+
+
+def item_url(item: RoadmapItem) -> str:
+    """The item's page, or the roadmap board while the item page is not installed."""
+    for build in (item.get_absolute_url, lambda: reverse("roadmap:board")):
+        try:
+            return build()
+        except NoReverseMatch:
+            continue
+    return "/"
 
 
 def jira_connection() -> Connection | None:
@@ -39,7 +50,7 @@ def jira_issue_create_for_item(*, item: RoadmapItem, actor=None) -> RoadmapItem:
                 summary=item.title,
                 description=item.description,
                 issue_type=connection.settings.get("issue_type", "Story"),
-                link=settings.PORTAL_BASE_URL.rstrip("/") + item.get_absolute_url(),
+                link=settings.PORTAL_BASE_URL.rstrip("/") + item_url(item),
             )
         except TransportError as exc:
             raise ValidationError(f"Jira did not create the issue: {exc}") from exc

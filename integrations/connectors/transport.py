@@ -28,6 +28,13 @@ class TransportError(Exception):
 
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+
+
+def pause(seconds: float) -> None:
+    """Wait between attempts (module-level so tests can record the waits instead of waiting)."""
+    time.sleep(seconds)
+
+
 AUTH_STATUSES = {401, 403}
 
 
@@ -58,13 +65,13 @@ class Transport:
         *,
         timeout: float | None = None,
         max_attempts: int | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout if timeout is not None else settings.CONNECTOR_HTTP_TIMEOUT
         self.max_attempts = max_attempts or settings.CONNECTOR_HTTP_MAX_ATTEMPTS
         self.max_wait = settings.CONNECTOR_HTTP_MAX_RETRY_WAIT
-        self.sleep = sleep
+        self.sleep = sleep or (lambda seconds: pause(seconds))
         self.session = requests.Session()
 
     def headers(self) -> dict[str, str]:

@@ -6,7 +6,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, TemplateView
 
@@ -170,11 +170,4 @@ def jira_create(request, item_id: int):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"Created Jira issue {item.jira_key}.")
-    return redirect(_item_url(item))
-
-
-def _item_url(item) -> str:
-    try:
-        return item.get_absolute_url()
-    except NoReverseMatch:  # the roadmap item page is not installed yet
-        return reverse("integrations:sync")
+    return redirect(services.item_url(item))
