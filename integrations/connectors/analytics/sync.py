@@ -185,7 +185,8 @@ class AnalyticsImportSyncer(Syncer):
             line_no = int(self.cursor.get("line", 0))
             while True:
                 lines, events = [], []
-                for raw in handle:
+                # readline, not iteration: django's File.__iter__ rewinds to the start.
+                while raw := handle.readline():
                     line_no += 1
                     lines.append(raw)
                     text = raw.strip()
