@@ -116,18 +116,22 @@ class Connection(models.Model):
         return reverse("integrations:connection-edit", args=[self.pk])
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         for field in ("credential_env", "secret_env"):
             value = getattr(self, field)
             if value and not value.replace("_", "").isalnum():
-                raise ValidationError({field: "Use an environment variable name, like JIRA_TOKEN."})
+                errors[field] = "Use an environment variable name, like JIRA_TOKEN."
         if self.kind in PULL_KINDS | {ConnectionKind.WEBHOOK} and not self.base_url:
-            raise ValidationError({"base_url": "This kind of connection needs a base URL."})
+            errors["base_url"] = "This kind of connection needs a base URL."
         if not isinstance(self.settings, dict):
-            raise ValidationError({"settings": "Settings must be a JSON object."})
-        events = self.settings.get("events", [])
-        unknown = [e for e in events if e not in OUTBOUND_TOPICS]
-        if unknown:
-            raise ValidationError({"settings": f"Unknown events: {', '.join(unknown)}."})
+            errors["settings"] = "Settings must be a JSON object."
+        else:
+            events = self.settings.get("events", [])
+            unknown = [e for e in events if e not in OUTBOUND_TOPICS]
+            if unknown:
+                errors["settings"] = f"Unknown events: {', '.join(unknown)}."
+        if errors:
+            raise ValidationError(errors)
 
     def credential(self) -> str:
         return os.environ.get(self.credential_env, "") if self.credential_env else ""
