@@ -324,3 +324,10 @@ CELERY_BEAT_SCHEDULE["deliveries-dispatch-due"] = {
     "schedule": 30.0,
     "options": {"expires": 25},
 }
+# How often (seconds) a worker sweeps for unacknowledged tasks past the visibility timeout.
+CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = env.int(
+    "CELERY_UNACKED_RESTORE_INTERVAL", default=10
+)
+CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = env.int(
+    "CELERY_UNACKED_RESTORE_THROTTLE", default=10
+)
