@@ -27,7 +27,8 @@ from .test_crm import LIST, company, page
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start_worker(**extra_env) -> subprocess.Popen:
+def start_celery(*args: str, **extra_env: str) -> subprocess.Popen:
+    """A Celery process (worker or beat) on the test database, with short redelivery times."""
     db = db_connection.settings_dict
     auth = db["USER"] + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
     env = {
@@ -44,26 +45,24 @@ def start_worker(**extra_env) -> subprocess.Popen:
         **extra_env,
     }
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "--pool=solo",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-            "-Q",
-            settings.CELERY_TASK_DEFAULT_QUEUE,
-            "-l",
-            "warning",
-        ],
+        [sys.executable, "-m", "celery", "-A", "portal", *args, "-l", "warning"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+    )
+
+
+def start_worker(**extra_env: str) -> subprocess.Popen:
+    return start_celery(
+        "worker",
+        "--pool=solo",
+        "--without-heartbeat",
+        "--without-mingle",
+        "--without-gossip",
+        "-Q",
+        extra_env.get("CELERY_QUEUE", settings.CELERY_TASK_DEFAULT_QUEUE),
+        **extra_env,
     )
 
 
