@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -88,7 +89,13 @@ class CrmSyncer(Syncer):
         emails = {
             (r.get("properties") or {}).get(self.props["csm_owner"]) for r in page.records
         } - {None, ""}
-        users = {u.email.lower(): u for u in User.objects.filter(email__in=emails)}
+        users = {
+            u.email.lower(): u
+            for u in User.objects.annotate(lower_email=Lower("email")).filter(
+                lower_email__in=[e.lower() for e in emails]
+            )
+        }
+        seen: dict[str, SyncedRecord] = {}
         for record in page.records:
             crm_id = str(record.get("id") or "")
             try:
@@ -112,17 +119,22 @@ class CrmSyncer(Syncer):
                 except ValidationError as exc:
                     result.add("failed", f"company {crm_id}: {' '.join(exc.messages)}")
                     continue
-            SyncedRecord.objects.update_or_create(
+            seen[crm_id] = SyncedRecord(
                 connection=self.connection,
                 external_id=crm_id,
-                defaults={
-                    "local_id": account.pk if account else None,
-                    "remote_updated": str(_modified_ms(record)),
-                    "fingerprint": fingerprint,
-                    "last_seen_at": now,
-                    "last_run": self.run,
-                },
+                local_id=account.pk,
+                remote_updated=str(_modified_ms(record)),
+                fingerprint=fingerprint,
+                last_seen_at=now,
+                last_run=self.run,
             )
+        # One statement for the page's lineage (insert or refresh), not one per record.
+        SyncedRecord.objects.bulk_create(
+            list(seen.values()),
+            update_conflicts=True,
+            unique_fields=["connection", "external_id"],
+            update_fields=["local_id", "remote_updated", "fingerprint", "last_seen_at", "last_run"],
+        )
         return result
 
     def map(self, record: dict, users: dict) -> dict:
@@ -181,7 +193,8 @@ class CrmSyncer(Syncer):
             result.add("unchanged")
             return account
         account.crm_missing_since = None
-        account.full_clean(exclude=None if created else ["crm_id"], validate_unique=created)
+        # The page already looked the crm_id up; the unique constraint still guards races.
+        account.full_clean(validate_unique=False)
         account.save()
         result.add("created" if created else "updated")
         return account
