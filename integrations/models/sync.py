@@ -2,6 +2,7 @@
 outbound deliveries."""
 
 import os
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,6 +29,7 @@ __all__ = [
     "WebhookReceipt",
 ]
 
+JIRA_KEY = re.compile(r"[A-Z][A-Z0-9_]{0,19}")
 ENV_NAME_HELP = "The NAME of an environment variable (never the secret itself)."
 
 
@@ -125,6 +127,8 @@ class Connection(models.Model):
             errors["base_url"] = "This kind of connection needs a base URL."
         if not isinstance(self.settings, dict):
             errors["settings"] = "Settings must be a JSON object."
+        elif not JIRA_KEY.fullmatch(str(self.settings.get("project_key", "PROJ"))):
+            errors["settings"] = "project_key must be a Jira project key, like PROD."
         else:
             events = self.settings.get("events", [])
             unknown = [e for e in events if e not in OUTBOUND_TOPICS]

@@ -325,3 +325,30 @@ def test_create_needs_a_jira_connection(client_for, pm):
     item = roadmap_item_create(title="SSO for sandboxes")
     response = client_for(pm).post(reverse("integrations:jira-create", args=[item.pk]), follow=True)
     assert "No enabled Jira connection" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_without_project_key_only_linked_issues_are_asked_for(jira, httpserver, run_sync):
+    jira.settings = {}
+    jira.save()
+    assert run_sync(jira).status == RunStatus.SUCCEEDED  # nothing linked: no call at all
+    assert httpserver.log == []
+    roadmap_item_create(title="Linked", jira_key="OPS-7")
+    jql = []
+    serve_search(httpserver, {None: [issue("OPS-7", "done")]}, jql)
+    run = run_sync(jira)
+    assert run.updated == 1 and jql == ["key in (OPS-7) ORDER BY updated ASC"]
+
+
+@pytest.mark.django_db
+def test_project_key_is_validated():
+    from django.core.exceptions import ValidationError
+
+    from integrations.models import Connection
+
+    connection = Connection(
+        name="J", kind="jira", base_url="https://x.atlassian.net", settings={"project_key": 'X" OR'}
+    )
+    with pytest.raises(ValidationError) as exc:
+        connection.full_clean()
+    assert "project_key" in str(exc.value)

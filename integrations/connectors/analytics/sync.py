@@ -244,7 +244,10 @@ class AnalyticsImportSyncer(Syncer):
         return result
 
     def finish(self) -> dict:
-        return self.cursor
+        # The file is kept until its import is complete (a failed run resumes from it).
+        name = self.run.source_file
+        transaction.on_commit(lambda: default_storage.delete(name))
+        return {**self.cursor, "done": True}
 
     @staticmethod
     def stored_name(connection_id: int, filename: str) -> str:

@@ -81,13 +81,15 @@ class JiraSyncer(Syncer):
         if "jql" not in self.cursor:  # a new pass, not a resumed one
             self.cursor.update(jql=self.build_jql(), token=None, max_seen=self.cursor.get("since"))
 
-    def build_jql(self) -> str:
+    def build_jql(self) -> str | None:
         project = self.connection.settings.get("project_key")
         if project:
             clauses = [f'project = "{project}"']
         else:
             keys = RoadmapItem.objects.exclude(jira_key="").values_list("jira_key", flat=True)
-            clauses = [f"key in ({', '.join(sorted(keys)) or 'EMPTY'})"]
+            if not keys:
+                return None  # nothing linked: nothing to ask Jira about
+            clauses = [f"key in ({', '.join(sorted(keys))})"]
         since = parse_jira_time(self.cursor.get("since")) or _iso(self.cursor.get("since"))
         if since:
             tz = zoneinfo.ZoneInfo(self.connection.settings.get("timezone", "UTC"))
@@ -95,7 +97,7 @@ class JiraSyncer(Syncer):
         return " AND ".join(clauses) + " ORDER BY updated ASC"
 
     def pages(self):
-        while True:
+        while self.cursor.get("jql"):
             cursor = dict(self.cursor)
             data = self.client.search(jql=cursor["jql"], next_page_token=cursor["token"])
             token = None if data.get("isLast") else data.get("nextPageToken")
