@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from simple_history.utils import bulk_create_with_history
 
 from integrations.models import SyncedRecord
 from portal.choices import Tier
@@ -95,9 +96,13 @@ class CrmSyncer(Syncer):
                 lower_email__in=[e.lower() for e in emails]
             )
         }
-        seen: dict[str, SyncedRecord] = {}
+        seen: dict[str, tuple[SyncedRecord, Account]] = {}
+        self.new_accounts: list[Account] = []
         for record in page.records:
             crm_id = str(record.get("id") or "")
+            if crm_id in seen:  # the same company twice in one page
+                result.add("unchanged")
+                continue
             try:
                 values = self.map(record, users)
             except ValidationError as exc:
@@ -119,18 +124,22 @@ class CrmSyncer(Syncer):
                 except ValidationError as exc:
                     result.add("failed", f"company {crm_id}: {' '.join(exc.messages)}")
                     continue
-            seen[crm_id] = SyncedRecord(
+            lineage_row = SyncedRecord(
                 connection=self.connection,
                 external_id=crm_id,
-                local_id=account.pk,
                 remote_updated=str(_modified_ms(record)),
                 fingerprint=fingerprint,
                 last_seen_at=now,
                 last_run=self.run,
             )
+            seen[crm_id] = (lineage_row, account)
+        # New accounts in one statement each for rows and history (validated one by one above).
+        bulk_create_with_history(self.new_accounts, Account)
+        for lineage_row, account in seen.values():
+            lineage_row.local_id = account.pk
         # One statement for the page's lineage (insert or refresh), not one per record.
         SyncedRecord.objects.bulk_create(
-            list(seen.values()),
+            [row for row, _ in seen.values()],
             update_conflicts=True,
             unique_fields=["connection", "external_id"],
             update_fields=["local_id", "remote_updated", "fingerprint", "last_seen_at", "last_run"],
@@ -194,8 +203,13 @@ class CrmSyncer(Syncer):
             return account
         account.crm_missing_since = None
         # The page already looked the crm_id up; the unique constraint still guards races.
-        account.full_clean(validate_unique=False)
-        account.save()
+        # Field validators cover the check constraints (health 0–100, ARR ≥ 0) without the query
+        # per constraint and row that validate_constraints would run; the database enforces them.
+        account.full_clean(validate_unique=False, validate_constraints=False)
+        if created:
+            self.new_accounts.append(account)  # saved in bulk with the page
+        else:
+            account.save()
         result.add("created" if created else "updated")
         return account
 

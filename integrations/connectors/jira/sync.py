@@ -39,12 +39,28 @@ def status_of(issue: dict) -> tuple[str, str]:
     return status.get("name", ""), (status.get("statusCategory") or {}).get("key", "")
 
 
-def jira_issue_apply(*, connection, issue: dict, items: dict | None = None, run=None) -> str:
-    """Apply one issue (in the caller's transaction). Returns created/updated/unchanged."""
+def jira_issue_apply(
+    *,
+    connection,
+    issue: dict,
+    items: dict | None = None,
+    run=None,
+    lineage: dict | None = None,
+    collect: list | None = None,
+) -> str:
+    """Apply one issue (in the caller's transaction). Returns updated/unchanged.
+
+    A pull passes the page's ``items`` and ``lineage`` (preloaded) and a ``collect`` list for the
+    lineage rows, written in one statement per page; the webhook passes none of them.
+    """
     issue_id, key = str(issue.get("id") or ""), issue.get("key") or ""
     updated = (issue.get("fields") or {}).get("updated") or ""
     name, category = status_of(issue)
-    record = SyncedRecord.objects.filter(connection=connection, external_id=issue_id).first()
+    external_id = issue_id or key
+    if lineage is None:
+        record = SyncedRecord.objects.filter(connection=connection, external_id=external_id).first()
+    else:
+        record = lineage.get(external_id)
     if record and updated and record.remote_updated == updated:
         return "unchanged"  # the overlap window brought it again
     if items is None:
@@ -58,19 +74,21 @@ def jira_issue_apply(*, connection, issue: dict, items: dict | None = None, run=
         elif category == "indeterminate" and item.status in MOVES_TO_IN_PROGRESS:
             target = ItemStatus.IN_PROGRESS
         if target:
-            roadmap_item_set_status(item=item, status=target)
+            items[key] = roadmap_item_set_status(item=item, status=target)
             outcome = "updated"
-    SyncedRecord.objects.update_or_create(
-        connection=connection,
-        external_id=issue_id or key,
-        defaults={
-            "local_id": item.pk if item else None,
-            "remote_updated": updated,
-            "data": {"key": key, "status": name, "category": category},
-            "last_seen_at": timezone.now(),
-            "last_run": run,
-        },
-    )
+    values = {
+        "local_id": item.pk if item else None,
+        "remote_updated": updated,
+        "data": {"key": key, "status": name, "category": category},
+        "last_seen_at": timezone.now(),
+        "last_run": run,
+    }
+    if collect is None:
+        SyncedRecord.objects.update_or_create(
+            connection=connection, external_id=external_id, defaults=values
+        )
+    else:
+        collect.append(SyncedRecord(connection=connection, external_id=external_id, **values))
     return outcome
 
 
@@ -115,14 +133,34 @@ class JiraSyncer(Syncer):
     def apply(self, page: Page) -> PageResult:
         result = PageResult()
         keys = [i.get("key") for i in page.records]
+        ids = [str(i.get("id") or i.get("key") or "") for i in page.records]
         items = {i.jira_key: i for i in RoadmapItem.objects.filter(jira_key__in=keys)}
+        lineage = {
+            r.external_id: r
+            for r in SyncedRecord.objects.filter(connection=self.connection, external_id__in=ids)
+        }
+        rows: list[SyncedRecord] = []
         for issue in page.records:
             if not issue.get("key"):
                 result.add("failed", "an issue without a key")
                 continue
-            result.add(
-                jira_issue_apply(connection=self.connection, issue=issue, items=items, run=self.run)
+            outcome = jira_issue_apply(
+                connection=self.connection,
+                issue=issue,
+                items=items,
+                run=self.run,
+                lineage=lineage,
+                collect=rows,
             )
+            result.add(outcome)
+        # Last one wins when a page repeats an issue; one statement for the page's lineage.
+        unique = {row.external_id: row for row in rows}
+        SyncedRecord.objects.bulk_create(
+            list(unique.values()),
+            update_conflicts=True,
+            unique_fields=["connection", "external_id"],
+            update_fields=["local_id", "remote_updated", "data", "last_seen_at", "last_run"],
+        )
         return result
 
     def finish(self) -> dict:
