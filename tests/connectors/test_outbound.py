@@ -201,3 +201,30 @@ def test_backoff_grows_exponentially_with_jitter_and_is_capped(settings):
         delays = {backoff_delay(attempts).total_seconds() for _ in range(20)}
         assert all(cap / 2 <= d <= cap for d in delays), (attempts, delays)
         assert len(delays) > 1  # jittered
+
+
+@pytest.mark.parametrize(
+    ("topic", "payload", "text"),
+    [
+        (
+            "vote_cast",
+            {"item": "Bulk export", "account": "Acme", "expected_health_impact": "high"},
+            "*Vote cast*: Bulk export\naccount: Acme\nexpected health impact: high",
+        ),
+        (
+            "roadmap_priority_changed",
+            {"title": "SSO", "previous_rank": 4, "rank": 1, "score": "12.5"},
+            "*Roadmap priorities changed*: SSO\nprevious rank: 4\nrank: 1",
+        ),
+        (
+            "feedback_submitted",
+            {"title": "CSV export", "account": "Globex", "category": "bug", "impact": "high"},
+            "*New feedback*: CSV export\naccount: Globex\ncategory: bug\nimpact: high",
+        ),
+    ],
+)
+def test_slack_text_per_topic(topic, payload, text):
+    from integrations.connectors.outbound.messages import slack_text
+    from portal.models import OutboxEvent
+
+    assert slack_text(OutboxEvent(topic=topic, payload=payload)) == text

@@ -23,14 +23,33 @@ def envelope(event) -> bytes:
     return json.dumps(body, sort_keys=True, default=str).encode()
 
 
+# Payload keys worth a line in Slack, in this order (what the apps put in their events).
+DETAILS = [
+    ("account", "account"),
+    ("category", "category"),
+    ("impact", "impact"),
+    ("expected_health_impact", "expected health impact"),
+    ("previous_rank", "previous rank"),
+    ("rank", "rank"),
+    ("previous_status", "previous status"),
+    ("summary", "summary"),
+]
+
+
 def slack_text(event) -> str:
     payload = event.payload or {}
     headline = TITLES.get(event.topic, event.topic.replace("_", " ").capitalize())
-    subject = payload.get("title") or payload.get("name") or payload.get("feature") or ""
+    subject = (
+        payload.get("title")
+        or payload.get("item")
+        or payload.get("name")
+        or payload.get("feature")
+        or ""
+    )
     parts = [f"*{headline}*" + (f": {subject}" if subject else "")]
-    for key in ("account", "account_name", "previous_status", "impact", "summary"):
-        if payload.get(key):
-            parts.append(f"{key.replace('_', ' ')}: {payload[key]}")
+    for key, label in DETAILS:
+        if payload.get(key) not in (None, ""):
+            parts.append(f"{label}: {payload[key]}")
     url = payload.get("url")
     if url:
         parts.append(url if url.startswith("http") else settings.PORTAL_BASE_URL.rstrip("/") + url)
