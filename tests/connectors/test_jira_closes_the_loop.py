@@ -21,8 +21,9 @@ if not hasattr(feedback_services, "feedback_submit"):
 def eager(settings):
     from portal.celery import app
 
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Read what to restore before touching the settings: app.conf reads them lazily.
     before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     app.conf.update(task_always_eager=True, task_eager_propagates=True)
     yield
     app.conf.update(task_always_eager=before[0], task_eager_propagates=before[1])

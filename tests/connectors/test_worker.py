@@ -92,10 +92,21 @@ def purge_queue() -> None:
         client.delete(settings.CELERY_TASK_DEFAULT_QUEUE, "unacked", "unacked_index")
 
 
+@pytest.fixture
+def real_broker():
+    """This process publishes to Redis even if an earlier test left Celery eager."""
+    from portal.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = before
+
+
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_worker_killed_mid_sync_loses_nothing(httpserver):
+def test_worker_killed_mid_sync_loses_nothing(httpserver, real_broker):
     purge_queue()
     page_two_asked = threading.Event()
     release = threading.Event()
@@ -128,7 +139,7 @@ def test_worker_killed_mid_sync_loses_nothing(httpserver):
         run = sync_run_request(connection=crm)  # enqueued straight away: no open transaction
         assert page_two_asked.wait(60), "the first worker never reached page 2"
         run.refresh_from_db()
-        assert (run.status, run.pages, run.created) == (RunStatus.RUNNING, 1, 2)
+        assert (run.status, run.pages, run.created) == (RunStatus.RUNNING, 1, 2), run.error
 
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=30)
