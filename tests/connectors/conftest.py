@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 import pytest
 
 from integrations.connectors import transport
@@ -69,3 +71,38 @@ def run_sync(django_capture_on_commit_callbacks):
         return sync_run_execute(run_id=requested.pk)
 
     return run
+
+
+@contextmanager
+def celery_mode(settings, *, eager: bool):
+    """Run Celery eagerly (or not) for one test through the Django settings Celery reads live,
+    dropping any override an earlier test left in ``app.conf`` and putting it back afterwards:
+    nothing leaks into later tests either way."""
+    from portal.celery import app
+
+    keys = ("task_always_eager", "task_eager_propagates")
+    saved = {key: app.conf.changes[key] for key in keys if key in app.conf.changes}
+    for key in keys:
+        app.conf.changes.pop(key, None)
+    settings.CELERY_TASK_ALWAYS_EAGER = eager
+    settings.CELERY_TASK_EAGER_PROPAGATES = True
+    try:
+        yield
+    finally:
+        for key in keys:
+            app.conf.changes.pop(key, None)
+        app.conf.changes.update(saved)
+
+
+@pytest.fixture
+def real_broker(settings):
+    """This process publishes to Redis, whatever an earlier test did to Celery's mode."""
+    with celery_mode(settings, eager=False):
+        yield
+
+
+@pytest.fixture
+def eager_celery_here(settings):
+    """Tasks run in this process (even with REDIS_URL set)."""
+    with celery_mode(settings, eager=True):
+        yield

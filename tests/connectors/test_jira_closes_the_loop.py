@@ -17,21 +17,9 @@ if not hasattr(feedback_services, "feedback_submit"):
     pytest.skip("the feedback app is not merged yet", allow_module_level=True)
 
 
-@pytest.fixture
-def eager(settings):
-    from portal.celery import app
-
-    # Read what to restore before touching the settings: app.conf reads them lazily.
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    app.conf.update(task_always_eager=True, task_eager_propagates=True)
-    yield
-    app.conf.update(task_always_eager=before[0], task_eager_propagates=before[1])
-
-
 @pytest.mark.django_db
 def test_jira_done_ships_the_feedback_and_tells_the_requester(
-    eager, client, jira, cs_rep, pm, mailoutbox, django_capture_on_commit_callbacks
+    eager_celery_here, client, jira, cs_rep, pm, mailoutbox, django_capture_on_commit_callbacks
 ):
     from feedback.models import FeedbackTicket
 

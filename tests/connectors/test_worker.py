@@ -92,17 +92,6 @@ def purge_queue() -> None:
         client.delete(settings.CELERY_TASK_DEFAULT_QUEUE, "unacked", "unacked_index")
 
 
-@pytest.fixture
-def real_broker():
-    """This process publishes to Redis even if an earlier test left Celery eager."""
-    from portal.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    yield
-    app.conf.task_always_eager = before
-
-
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
