@@ -324,3 +324,47 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["feedback_submit"] = env.str(
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["feedback_read"] = env.str(
     "API_THROTTLE_FEEDBACK_READ", default="600/min"
 )
+
+# Connectors (integrations/connectors): HTTP timeouts and retries, run leases, delivery backoff,
+# and the beat entries that sync due connections and send due deliveries.
+CONNECTOR_HTTP_TIMEOUT = env.float("CONNECTOR_HTTP_TIMEOUT", default=10.0)
+CONNECTOR_HTTP_MAX_ATTEMPTS = env.int("CONNECTOR_HTTP_MAX_ATTEMPTS", default=4)
+CONNECTOR_HTTP_BACKOFF = env.float("CONNECTOR_HTTP_BACKOFF", default=1.0)
+CONNECTOR_HTTP_MAX_RETRY_WAIT = env.float("CONNECTOR_HTTP_MAX_RETRY_WAIT", default=60.0)
+CONNECTOR_RUN_LEASE_SECONDS = env.int("CONNECTOR_RUN_LEASE_SECONDS", default=300)
+CONNECTOR_CRM_FULL_EVERY_HOURS = env.int("CONNECTOR_CRM_FULL_EVERY_HOURS", default=24)
+CONNECTOR_DELIVERY_MAX_ATTEMPTS = env.int("CONNECTOR_DELIVERY_MAX_ATTEMPTS", default=8)
+CONNECTOR_DELIVERY_BACKOFF = env.float("CONNECTOR_DELIVERY_BACKOFF", default=30.0)
+CONNECTOR_DELIVERY_MAX_BACKOFF = env.float("CONNECTOR_DELIVERY_MAX_BACKOFF", default=6 * 3600.0)
+CONNECTOR_IMPORT_MAX_BYTES = env.int("CONNECTOR_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+CONNECTOR_WEBHOOK_MAX_BYTES = env.int("CONNECTOR_WEBHOOK_MAX_BYTES", default=512 * 1024)
+# Redelivery of unacknowledged tasks (a killed worker's run); tests set it to a few seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
+    "CELERY_VISIBILITY_TIMEOUT", default=3600
+)
+CELERY_BEAT_SCHEDULE["connectors-sync-due"] = {
+    "task": "integrations.connectors.tasks.connectors_sync_due",
+    "schedule": 60.0,
+    "options": {"expires": 55},
+}
+CELERY_BEAT_SCHEDULE["deliveries-dispatch-due"] = {
+    "task": "integrations.connectors.tasks.deliveries_dispatch_due",
+    "schedule": 30.0,
+    "options": {"expires": 25},
+}
+# How often (seconds) a worker sweeps for unacknowledged tasks past the visibility timeout.
+CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = env.int(
+    "CELERY_UNACKED_RESTORE_INTERVAL", default=10
+)
+CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = env.int(
+    "CELERY_UNACKED_RESTORE_THROTTLE", default=10
+)
+# API schema: the connectors' status choices get names of their own (no enum name collisions).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "SyncRunStatusEnum": "integrations.models.sync.RunStatus",
+        "DeliveryStatusEnum": "integrations.models.sync.DeliveryStatus",
+        "ConnectionKindEnum": "integrations.models.sync.ConnectionKind",
+        "SyncRunKindEnum": "integrations.models.sync.RunKind",
+    }
+)

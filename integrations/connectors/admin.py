@@ -1,1 +1,160 @@
 # Admin registrations for this area (imported by the app's admin.py).
+from django.contrib import admin, messages
+from django.db import models
+
+from integrations.models import (
+    Connection,
+    Delivery,
+    DeliveryStatus,
+    FeatureUsage,
+    ProcessedMessage,
+    SyncedRecord,
+    SyncRun,
+    WebhookReceipt,
+)
+
+from .outbound.deliveries import delivery_redeliver
+from .runs import RunAlreadyActive, sync_run_request
+
+
+class SyncRunInline(admin.TabularInline):
+    model = SyncRun
+    extra = 0
+    can_delete = False
+    fields = [
+        "status",
+        "kind",
+        "started_at",
+        "finished_at",
+        "pages",
+        "created",
+        "updated",
+        "failed",
+        "error",
+    ]
+    readonly_fields = fields
+    ordering = ["-created_at"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-created_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Connection)
+class ConnectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "enabled", "interval_minutes", "last_synced_at", "base_url"]
+    list_filter = ["kind", "enabled"]
+    search_fields = ["name", "base_url"]
+    readonly_fields = ["cursor", "last_synced_at", "created_at", "updated_at"]
+    inlines = [SyncRunInline]
+    actions = ["sync_now"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.action(description="Sync now")
+    def sync_now(self, request, queryset):
+        for connection in queryset.filter(enabled=True):
+            if not connection.is_pull:
+                continue
+            try:
+                sync_run_request(connection=connection, actor=request.user)
+            except RunAlreadyActive as exc:
+                self.message_user(request, str(exc), messages.INFO)
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "connection",
+        "kind",
+        "status",
+        "started_at",
+        "finished_at",
+        "pages",
+        "created",
+        "updated",
+        "unchanged",
+        "failed",
+    ]
+    list_filter = ["status", "kind", "connection"]
+    search_fields = ["connection__name", "error"]
+    list_select_related = ["connection"]
+    readonly_fields = [f.name for f in SyncRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SyncedRecord)
+class SyncedRecordAdmin(admin.ModelAdmin):
+    list_display = ["external_id", "connection", "local_id", "remote_updated", "last_seen_at"]
+    list_filter = ["connection"]
+    search_fields = ["external_id"]
+    list_select_related = ["connection"]
+
+
+@admin.register(WebhookReceipt)
+class WebhookReceiptAdmin(admin.ModelAdmin):
+    list_display = ["delivery_id", "connection", "event", "received_at"]
+    list_filter = ["connection", "event"]
+    search_fields = ["delivery_id"]
+
+
+@admin.register(FeatureUsage)
+class FeatureUsageAdmin(admin.ModelAdmin):
+    list_display = ["account", "feature", "day", "events", "users", "last_event_at"]
+    list_filter = ["feature", "day"]
+    search_fields = ["account__name", "feature"]
+    list_select_related = ["account"]
+    date_hierarchy = "day"
+    autocomplete_fields = ["account"]
+
+
+@admin.register(ProcessedMessage)
+class ProcessedMessageAdmin(admin.ModelAdmin):
+    list_display = ["message_id", "account", "feature", "day", "processed_at"]
+    list_filter = ["connection", "day"]
+    search_fields = ["message_id", "feature"]
+    list_select_related = ["account"]
+    raw_id_fields = ["account"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "topic",
+        "connection",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_status_code",
+        "short_error",
+    ]
+    list_filter = ["status", "topic", "connection"]
+    search_fields = ["topic", "last_error"]
+    list_select_related = ["connection"]
+    readonly_fields = [
+        "event",
+        "created_at",
+        "delivered_at",
+        "dead_lettered_at",
+        "last_error",
+        "last_status_code",
+    ]
+    actions = ["redeliver"]
+
+    @admin.display(description="last error")
+    def short_error(self, obj):
+        return obj.last_error[:80]
+
+    @admin.action(description="Redeliver")
+    def redeliver(self, request, queryset):
+        count = 0
+        for delivery in queryset.exclude(status=DeliveryStatus.PENDING):
+            delivery_redeliver(delivery=delivery, actor=request.user)
+            count += 1
+        self.message_user(request, f"{count} deliveries queued again.")

@@ -1,3 +1,4 @@
 # Models are split by concern: maps.py (integration maps and checklists), sync.py (connectors).
 
 from .maps import *  # noqa: F403
+from .sync import *  # noqa: F403

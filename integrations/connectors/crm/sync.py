@@ -1,0 +1,251 @@
+"""CRM accounts from HubSpot companies: upsert Account by ``crm_id`` with configurable property
+names; a full pass flags accounts the CRM no longer returns (``crm_missing_since``), never
+deleting them; between full passes, incremental search by last-modified date."""
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from simple_history.utils import bulk_create_with_history
+
+from integrations.models import SyncedRecord
+from portal.choices import Tier
+from portal.models import Account, User
+
+from ..runs import Page, PageResult, Syncer
+from .client import SEARCH_RESULT_CAP, HubSpotClient, next_after
+
+DEFAULT_PROPERTIES = {
+    "name": "name",
+    "arr": "annualrevenue",
+    "tier": "customer_tier",
+    "health_score": "health_score",
+    "csm_owner": "csm_owner_email",
+    "segment": "industry",
+}
+TIER_ALIASES = {"enterprise": Tier.ENTERPRISE, "mid_market": Tier.MID_MARKET, "smb": Tier.SMB}
+
+
+def property_names(connection) -> dict[str, str]:
+    return {**DEFAULT_PROPERTIES, **connection.settings.get("properties", {})}
+
+
+class CrmSyncer(Syncer):
+    def __init__(self, connection, run):
+        super().__init__(connection, run)
+        self.client = HubSpotClient(connection.base_url, token=connection.credential())
+        self.props = property_names(connection)
+        now = timezone.now()
+        if not self.cursor.get("mode"):  # a new pass (not resuming one)
+            last_full = _parse(self.cursor.get("last_full"))
+            full_every = dt.timedelta(hours=settings.CONNECTOR_CRM_FULL_EVERY_HOURS)
+            full = "since" not in self.cursor or not last_full or now - last_full > full_every
+            self.cursor.update(
+                mode="full" if full else "incremental",
+                after=None,
+                pass_started=now.isoformat(),
+                query_since=self.cursor.get("since", 0),
+                max_seen=self.cursor.get("since", 0),
+            )
+
+    def pages(self):
+        properties = sorted(set(self.props.values()) | {"hs_lastmodifieddate"})
+        while True:
+            cursor = dict(self.cursor)
+            if cursor["mode"] == "full":
+                data = self.client.list_companies(properties=properties, after=cursor["after"])
+            else:
+                data = self.client.search_companies(
+                    properties=properties, since_ms=cursor["query_since"], after=cursor["after"]
+                )
+            after = next_after(data)
+            seen = [_modified_ms(r) for r in data["results"]]
+            cursor["max_seen"] = max([cursor["max_seen"], *seen])
+            if after and cursor["mode"] == "incremental" and int(after) >= SEARCH_RESULT_CAP:
+                # Past the search cap: continue from the newest change seen so far.
+                cursor["query_since"], after = cursor["max_seen"], None
+                cursor["restart"] = True
+            else:
+                cursor.pop("restart", None)
+            cursor["after"] = after
+            yield Page(records=data["results"], cursor=cursor)
+            if not after and not cursor.get("restart"):
+                return
+
+    def apply(self, page: Page) -> PageResult:
+        result = PageResult()
+        now = timezone.now()
+        ids = [str(r.get("id")) for r in page.records]
+        accounts = {a.crm_id: a for a in Account.objects.filter(crm_id__in=ids)}
+        lineage = {
+            r.external_id: r
+            for r in SyncedRecord.objects.filter(connection=self.connection, external_id__in=ids)
+        }
+        emails = {
+            (r.get("properties") or {}).get(self.props["csm_owner"]) for r in page.records
+        } - {None, ""}
+        users = {
+            u.email.lower(): u
+            for u in User.objects.annotate(lower_email=Lower("email")).filter(
+                lower_email__in=[e.lower() for e in emails]
+            )
+        }
+        seen: dict[str, tuple[SyncedRecord, Account]] = {}
+        self.new_accounts: list[Account] = []
+        for record in page.records:
+            crm_id = str(record.get("id") or "")
+            if crm_id in seen:  # the same company twice in one page
+                result.add("unchanged")
+                continue
+            try:
+                values = self.map(record, users)
+            except ValidationError as exc:
+                result.add("failed", f"company {crm_id or '?'}: {' '.join(exc.messages)}")
+                continue
+            fingerprint = _fingerprint(values)
+            account = accounts.get(crm_id)
+            known = lineage.get(crm_id)
+            if (
+                account
+                and known
+                and known.fingerprint == fingerprint
+                and not (account.crm_missing_since)
+            ):
+                result.add("unchanged")
+            else:
+                try:
+                    account = self.upsert(account, crm_id, values, result)
+                except ValidationError as exc:
+                    result.add("failed", f"company {crm_id}: {' '.join(exc.messages)}")
+                    continue
+            lineage_row = SyncedRecord(
+                connection=self.connection,
+                external_id=crm_id,
+                remote_updated=str(_modified_ms(record)),
+                fingerprint=fingerprint,
+                last_seen_at=now,
+                last_run=self.run,
+            )
+            seen[crm_id] = (lineage_row, account)
+        # New accounts in one statement each for rows and history (validated one by one above).
+        bulk_create_with_history(self.new_accounts, Account)
+        for lineage_row, account in seen.values():
+            lineage_row.local_id = account.pk
+        # One statement for the page's lineage (insert or refresh), not one per record.
+        SyncedRecord.objects.bulk_create(
+            [row for row, _ in seen.values()],
+            update_conflicts=True,
+            unique_fields=["connection", "external_id"],
+            update_fields=["local_id", "remote_updated", "fingerprint", "last_seen_at", "last_run"],
+        )
+        return result
+
+    def map(self, record: dict, users: dict) -> dict:
+        crm_id = str(record.get("id") or "")
+        props = record.get("properties") or {}
+        if not crm_id:
+            raise ValidationError("the record has no id")
+        values: dict = {}
+        name = (props.get(self.props["name"]) or "").strip()
+        if not name:
+            raise ValidationError(f"no name in property {self.props['name']!r}")
+        values["name"] = name[:200]
+        raw_arr = props.get(self.props["arr"])
+        if raw_arr not in (None, ""):
+            try:
+                values["arr"] = str(Decimal(str(raw_arr)).quantize(Decimal("0.01")))
+            except InvalidOperation:
+                raise ValidationError(f"ARR {raw_arr!r} is not a number") from None
+        raw_tier = props.get(self.props["tier"])
+        if raw_tier:
+            tier = TIER_ALIASES.get(
+                str(raw_tier).strip().lower().replace("-", "_").replace(" ", "_")
+            )
+            if tier is None:
+                raise ValidationError(f"tier {raw_tier!r} is not enterprise, mid_market or smb")
+            values["tier"] = tier.value
+        raw_health = props.get(self.props["health_score"])
+        if raw_health not in (None, ""):
+            try:
+                health = round(float(raw_health))
+            except ValueError:
+                raise ValidationError(f"health score {raw_health!r} is not a number") from None
+            if not 0 <= health <= 100:
+                raise ValidationError(f"health score {health} is outside 0–100")
+            values["health_score"] = health
+        email = (props.get(self.props["csm_owner"]) or "").strip().lower()
+        if email:
+            owner = users.get(email)
+            values["csm_owner_id"] = owner.pk if owner else None
+        segment = props.get(self.props["segment"])
+        if segment:
+            values["segment"] = str(segment)[:60]
+        return values
+
+    def upsert(self, account: Account | None, crm_id: str, values: dict, result) -> Account:
+        created = account is None
+        if created:
+            account = Account(crm_id=crm_id)
+        changed = created or account.crm_missing_since is not None
+        for name, value in values.items():
+            current = getattr(account, name)
+            if str(current) != str(value):
+                setattr(account, name, Decimal(value) if name == "arr" else value)
+                changed = True
+        if not changed:
+            result.add("unchanged")
+            return account
+        account.crm_missing_since = None
+        # The page already looked the crm_id up; the unique constraint still guards races.
+        # Field validators cover the check constraints (health 0–100, ARR ≥ 0) without the query
+        # per constraint and row that validate_constraints would run; the database enforces them.
+        account.full_clean(validate_unique=False, validate_constraints=False)
+        if created:
+            self.new_accounts.append(account)  # saved in bulk with the page
+        else:
+            account.save()
+        result.add("created" if created else "updated")
+        return account
+
+    def finish(self) -> dict:
+        cursor = self.cursor
+        if cursor.get("mode") == "full":
+            seen = SyncedRecord.objects.filter(
+                connection=self.connection, last_seen_at__gte=_parse(cursor["pass_started"])
+            ).values("external_id")
+            Account.objects.filter(crm_id__isnull=False, crm_missing_since__isnull=True).exclude(
+                crm_id__in=seen
+            ).update(crm_missing_since=timezone.now())
+        done = {"since": cursor.get("max_seen") or 0}
+        done["last_full"] = (
+            cursor["pass_started"] if cursor.get("mode") == "full" else cursor.get("last_full")
+        )
+        return done
+
+
+def _modified_ms(record: dict) -> int:
+    props = record.get("properties") or {}
+    raw = props.get("hs_lastmodifieddate") or record.get("updatedAt")
+    when = _parse(raw)
+    return int(when.timestamp() * 1000) if when else 0
+
+
+def _parse(value) -> dt.datetime | None:
+    if not value:
+        return None
+    if isinstance(value, (int, float)) or str(value).isdigit():
+        return dt.datetime.fromtimestamp(int(value) / 1000, tz=dt.UTC)
+    parsed = parse_datetime(str(value))
+    if parsed and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, dt.UTC)
+    return parsed
+
+
+def _fingerprint(values: dict) -> str:
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
