@@ -15,16 +15,17 @@ from tests.factories import (
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
-# Celery reads Django's settings once, lazily: a test that switches eager mode on (through the
-# ``settings`` fixture) must not leave the app eager for every later test, nor be ignored because
-# the app had already read its configuration. Keep the app in step with the setting both ways.
-celery_app.conf.task_always_eager  # noqa: B018 - load the configuration from the base settings now
+# Celery reads the eager switches from Django's settings live, unless something wrote an override
+# into ``app.conf``: drop such overrides whenever a test changes the settings, so the ``settings``
+# fixture alone decides, and nothing a test did leaks into later tests.
+EAGER_KEYS = ("task_always_eager", "task_eager_propagates")
 
 
 @receiver(setting_changed)
-def _celery_follows_eager_setting(*, setting, value, **kwargs):
-    if setting == "CELERY_TASK_ALWAYS_EAGER":
-        celery_app.conf.task_always_eager = bool(value)
+def _celery_follows_eager_setting(*, setting, **kwargs):
+    if setting in ("CELERY_TASK_ALWAYS_EAGER", "CELERY_TASK_EAGER_PROPAGATES"):
+        for key in EAGER_KEYS:
+            celery_app.conf.changes.pop(key, None)
 
 
 @pytest.fixture(autouse=True)

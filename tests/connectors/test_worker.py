@@ -6,82 +6,42 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
-import time
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection as db_connection
 from werkzeug import Response
 
 from integrations.connectors.runs import sync_run_request
 from integrations.models import ConnectionKind, RunStatus, SyncRun
 from portal.models import Account
+from tests import celery_worker
+from tests.celery_worker import stop
 
 from .factories import ConnectionFactory
 from .test_crm import LIST, company, page
 
-ROOT = Path(__file__).resolve().parents[2]
+# Short redelivery times: the killed worker's task comes back within seconds.
+FAST_REDELIVERY = {
+    "CELERY_VISIBILITY_TIMEOUT": "3",
+    "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+    "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+    "CONNECTOR_RUN_LEASE_SECONDS": "2",
+    "CONNECTOR_HTTP_TIMEOUT": "60",
+    "CONNECTOR_HTTP_BACKOFF": "0",
+}
 
 
 def start_celery(*args: str, **extra_env: str) -> subprocess.Popen:
-    """A Celery process (worker or beat) on the test database, with short redelivery times."""
-    db = db_connection.settings_dict
-    auth = db["USER"] + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{auth}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CONN_MAX_AGE": "0",
-        "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
-        "CELERY_VISIBILITY_TIMEOUT": "3",
-        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
-        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
-        "CONNECTOR_RUN_LEASE_SECONDS": "2",
-        "CONNECTOR_HTTP_TIMEOUT": "60",
-        "CONNECTOR_HTTP_BACKOFF": "0",
-        **extra_env,
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", *args, "-l", "warning"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    return celery_worker.start_celery(*args, **{**FAST_REDELIVERY, **extra_env})
 
 
 def start_worker(**extra_env: str) -> subprocess.Popen:
-    return start_celery(
-        "worker",
-        "--pool=solo",
-        "--without-heartbeat",
-        "--without-mingle",
-        "--without-gossip",
-        "-Q",
-        extra_env.get("CELERY_QUEUE", settings.CELERY_TASK_DEFAULT_QUEUE),
-        **extra_env,
-    )
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    return celery_worker.start_worker(**{**FAST_REDELIVERY, **extra_env})
 
 
 def wait_for(condition, *, seconds=90) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
+    return celery_worker.wait_for(condition, seconds=seconds)
 
 
 def purge_queue() -> None:

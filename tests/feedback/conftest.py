@@ -24,10 +24,5 @@ def other_account(db, cs_rep_colleague):
 @pytest.fixture
 def eager_celery(settings):
     """Tasks and the outbox relay run in-process, even when REDIS_URL points at a real broker."""
-    from portal.celery import app
-
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.update(task_always_eager=True, task_eager_propagates=True)
-    yield
-    app.conf.update(task_always_eager=before[0], task_eager_propagates=before[1])
+    settings.CELERY_TASK_EAGER_PROPAGATES = True
