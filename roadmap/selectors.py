@@ -155,5 +155,12 @@ def accounts_for_voting(user) -> QuerySet:
     return accounts.filter(csm_owner=user)
 
 
-def score_history(item: RoadmapItem, *, limit: int = 30) -> list[ScoreSnapshot]:
-    return list(item.snapshots.order_by("-recorded_at", "-id")[:limit])
+def score_history(item: RoadmapItem, *, limit: int = 30, window: int = 500) -> list[ScoreSnapshot]:
+    """The item's score changes, newest first: every recompute leaves a snapshot (the trend line
+    uses them all), but a run that changed neither score nor rank is no news on the page."""
+    recent = list(item.snapshots.order_by("-recorded_at", "-id")[:window])
+    changes: list[ScoreSnapshot] = []
+    for snapshot in reversed(recent):  # oldest first, keep each one that differs from the last
+        if not changes or (snapshot.score, snapshot.rank) != (changes[-1].score, changes[-1].rank):
+            changes.append(snapshot)
+    return changes[::-1][:limit]

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from portal.models import OutboxEvent
-from roadmap import scoring
+from roadmap import scoring, selectors
 from roadmap.models import RoadmapItem, ScoreSnapshot, ScoringPolicy
 from roadmap.services import scoring_policy_update
 from tests.factories import AccountFactory, CsRepFactory
@@ -142,6 +142,9 @@ def test_snapshots_and_rank_change_events(world):
         ("y", 2, 1),
         ("x", 1, 2),
     }
+    # The item page lists changes only: x went 1st, then 2nd (three snapshots, two changes).
+    assert ScoreSnapshot.objects.filter(item=x).count() == 3
+    assert [s.rank for s in selectors.score_history(x)] == [2, 1]
 
 
 def test_recompute_query_count_is_constant(world):
