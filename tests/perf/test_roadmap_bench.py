@@ -1,9 +1,8 @@
 """Benchmark of the priority engine and the board on PostgreSQL (figures, not a timed test).
 
-2,000 items, 5,000 accounts, 200,000 votes and 50,000 linked tickets. The tickets come from the
-feedback app, which is not part of this branch: they are rows of a benchmark-only table
-registered as the "feedback" demand source, with the columns the feedback app's source provides
-(item, account, impact level, submitter). Run with ``make bench`` (DATABASE_URL=postgres://…).
+2,000 items, 5,000 accounts, 200,000 votes and 50,000 feedback tickets linked to items (real
+``FeedbackTicket`` rows with their account, read through the feedback app's own demand source).
+Run with ``make bench`` (DATABASE_URL=postgres://…).
 """
 
 import os
@@ -20,14 +19,9 @@ from django.utils import timezone
 
 from portal.choices import Tier
 from portal.models import Account
-from roadmap import demand, scoring
+from roadmap import scoring
 from roadmap.models import RoadmapItem, ScoringPolicy
 from tests.factories import CsRepFactory
-from tests.roadmap.factories import (
-    TicketSignal,
-    create_ticket_signal_table,
-    drop_ticket_signal_table,
-)
 
 ITEMS, ACCOUNTS, VOTES, TICKETS, REPS = 2_000, 5_000, 200_000, 50_000, 40
 REPEAT, BOARD_REQUESTS = 5, 40
@@ -100,18 +94,56 @@ def _build(rng: random.Random) -> dict:
             for item, a in pairs
         ),
     )
-    create_ticket_signal_table()
+    # Feedback tickets on items, each with its submitting account (as feedback_submit leaves it).
+    linked = [
+        (rng.choices(items, weights=weights)[0], rng.randrange(ACCOUNTS)) for _ in range(TICKETS)
+    ]
     _copy(
-        "test_ticket_signal",
-        ["item_id", "account_id", "level", "actor_id"],
+        "feedback_feedbackticket",
+        [
+            "account_id",
+            "submitter_id",
+            "title",
+            "description",
+            "category",
+            "impact",
+            "source",
+            "product_area",
+            "customer_quote",
+            "status",
+            "declined_reason",
+            "roadmap_item_id",
+            "account_count",
+            "created_at",
+            "updated_at",
+        ],
         (
-            (item, accounts[a][0], rng.choice(IMPACTS), accounts[a][1])
-            for item, a in (
-                (rng.choices(items, weights=weights)[0], rng.randrange(ACCOUNTS))
-                for _ in range(TICKETS)
+            (
+                accounts[a][0],
+                accounts[a][1],
+                f"Bench ticket {n:05d}",
+                "bench",
+                "feature_request",
+                rng.choice(IMPACTS),
+                "call",
+                "",
+                "",
+                "triaged",
+                "",
+                item,
+                1,
+                now,
+                now,
             )
+            for n, (item, a) in enumerate(linked)
         ),
     )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO feedback_ticketaccount (ticket_id, account_id, added_by_id, note, "
+            "created_at) SELECT id, account_id, submitter_id, '', created_at "
+            "FROM feedback_feedbackticket"
+        )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {"reps": reps}
@@ -132,51 +164,44 @@ def test_roadmap_benchmark(settings):
     # As in production: rank-change events wait in the outbox for the relay (not timed here).
     settings.CELERY_TASK_ALWAYS_EAGER = False
     rng = random.Random(2026)
-    saved = demand.demand_sources()
     started = time.perf_counter()
     built = _build(rng)
-    demand.register_demand_source("feedback", lambda: TicketSignal.objects.all())
-    try:
-        build_s = time.perf_counter() - started
-        first = time.perf_counter()
-        result = scoring.priorities_recompute()
-        first_s = time.perf_counter() - first
+    build_s = time.perf_counter() - started
+    first = time.perf_counter()
+    result = scoring.priorities_recompute()
+    first_s = time.perf_counter() - first
 
-        # Recompute and floor alternate, so that load from other processes hits both alike.
-        sql, params = scoring.demand_sql(ScoringPolicy.current())
-        recompute, floor, queries = [], [], 0
-        for _ in range(REPEAT):
+    # Recompute and floor alternate, so that load from other processes hits both alike.
+    sql, params = scoring.demand_sql(ScoringPolicy.current())
+    recompute, floor, queries = [], [], 0
+    for _ in range(REPEAT):
+        t = time.perf_counter()
+        with CaptureQueriesContext(connection) as ctx:
+            scoring.priorities_recompute()
+        recompute.append(time.perf_counter() - t)
+        queries = len(ctx.captured_queries)
+        # The floor: PostgreSQL alone running the aggregate the engine is built on, with the
+        # recompute's memory setting.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = %s", [scoring.RECOMPUTE_WORK_MEM])
             t = time.perf_counter()
-            with CaptureQueriesContext(connection) as ctx:
-                scoring.priorities_recompute()
-            recompute.append(time.perf_counter() - t)
-            queries = len(ctx.captured_queries)
-            # The floor: PostgreSQL alone running the aggregate the engine is built on, with the
-            # recompute's memory setting.
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SET LOCAL work_mem = %s", [scoring.RECOMPUTE_WORK_MEM])
-                t = time.perf_counter()
-                cursor.execute(sql, params)
-                cursor.fetchall()
-                floor.append(time.perf_counter() - t)
+            cursor.execute(sql, params)
+            cursor.fetchall()
+            floor.append(time.perf_counter() - t)
 
-        client = Client()
-        client.force_login(built["reps"][0])
-        client.get("/roadmap/")
-        board, board_cpu = [], []
-        for _ in range(BOARD_REQUESTS):
-            t, cpu = time.perf_counter(), time.process_time()
-            with CaptureQueriesContext(connection) as ctx:
-                response = client.get("/roadmap/")
-            board.append(time.perf_counter() - t)
-            # CPU of the Django process alone: what the page costs whatever else runs.
-            board_cpu.append(time.process_time() - cpu)
-            assert response.status_code == 200
-        board_queries = len(ctx.captured_queries)
-    finally:
-        demand._sources.clear()
-        demand._sources.update(saved)
-        drop_ticket_signal_table()
+    client = Client()
+    client.force_login(built["reps"][0])
+    client.get("/roadmap/")
+    board, board_cpu = [], []
+    for _ in range(BOARD_REQUESTS):
+        t, cpu = time.perf_counter(), time.process_time()
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/roadmap/")
+        board.append(time.perf_counter() - t)
+        # CPU of the Django process alone: what the page costs whatever else runs.
+        board_cpu.append(time.process_time() - cpu)
+        assert response.status_code == 200
+    board_queries = len(ctx.captured_queries)
 
     ratio = statistics.median(recompute) / statistics.median(floor)
     print(
