@@ -80,7 +80,8 @@ def score_item(*, demand: dict | None, impact, confidence, effort, policy: Scori
     }
 
 
-def _money(value: float) -> str:
+def money_short(value: float) -> str:
+    """ARR in a few characters: $3.1M, $462k, $900."""
     if value >= 1_000_000:
         return f"${value / 1_000_000:.1f}M"
     if value >= 1_000:
@@ -106,8 +107,9 @@ def explain(b: dict, *, rank: int | None, open_items: int) -> list[str]:
             via.append(f"{b['accounts'] - b['voting_accounts']} through linked feedback only")
         lines = [
             f"Demand is {b['demand']:.2f}, from {_plural(b['accounts'], 'account')} "
-            f"({', '.join(via)}) worth {_money(b['total_arr'])} ARR in total. Each account counts "
-            "once, by its strongest signal, weighted by tier, ARR and expected health impact."
+            f"({', '.join(via)}) worth {money_short(b['total_arr'])} ARR in total. "
+            "Each account counts once, by its strongest signal, weighted by tier, ARR and "
+            "expected health impact."
         ]
     if b["consensus"]:
         lines.append(

@@ -6,6 +6,7 @@ from django.db.models.functions import RowNumber
 
 from portal.models import Account
 
+from .breakdown import money_short
 from .choices import BOARD_STATUSES, OPEN_STATUSES
 from .demand import demand_sources
 from .models import RoadmapItem, ScoreSnapshot, Vote
@@ -85,14 +86,6 @@ def board_columns(
     return columns
 
 
-def _money(value: float) -> str:
-    if value >= 1_000_000:
-        return f"${value / 1_000_000:.1f}M"
-    if value >= 1_000:
-        return f"${value / 1_000:.0f}k"
-    return f"${value:.0f}"
-
-
 CARD_KEYS = ("votes", "accounts", "total_arr", "consensus", "cs_reps", "consensus_threshold")
 
 
@@ -107,7 +100,7 @@ def card_facts(item: RoadmapItem) -> dict:
         "score": f"{item.score:.2f}",
         "votes": f"{votes} vote{'' if votes == 1 else 's'}",
         "accounts": f"{accounts} account{'' if accounts == 1 else 's'}",
-        "arr": _money(float(item.b_total_arr or 0)),
+        "arr": money_short(float(item.b_total_arr or 0)),
         "scored": item.b_consensus is not None,
         "consensus": str(item.b_consensus).lower() in ("true", "1"),
         "reps": f"{item.b_cs_reps or 0} of {item.b_consensus_threshold or 0} CS reps",
