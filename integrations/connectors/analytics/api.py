@@ -3,7 +3,12 @@ how it relates to account health."""
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -63,7 +68,11 @@ class AdoptionView(APIView):
             OpenApiParameter("since", OpenApiTypes.DATE, description="YYYY-MM-DD (inclusive)"),
             OpenApiParameter("until", OpenApiTypes.DATE, description="YYYY-MM-DD (inclusive)"),
         ],
-        responses=AdoptionSerializer,
+        responses={
+            200: AdoptionSerializer,
+            400: OpenApiResponse(description="A bad date, or since after until (named)."),
+            404: OpenApiResponse(description="No usage was ever recorded for the feature."),
+        },
     )
     def get(self, request, feature_id: str):
         window = AdoptionWindowSerializer(data=request.query_params)
