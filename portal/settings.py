@@ -368,3 +368,10 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "SyncRunKindEnum": "integrations.models.sync.RunKind",
     }
 )
+# Adoption insights (integrations/connectors/analytics/insights.py): once a day, one
+# `adoption_insight` outbox event per feature used in the last 30 days.
+CELERY_BEAT_SCHEDULE["adoption-insights-daily"] = {
+    "task": "integrations.connectors.tasks.adoption_insights_daily",
+    "schedule": crontab(hour=6, minute=30),
+    "options": {"expires": 3600},
+}

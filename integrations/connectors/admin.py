@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.db import models
 
 from integrations.models import (
+    AdoptionInsight,
     Connection,
     Delivery,
     DeliveryStatus,
@@ -111,6 +112,15 @@ class FeatureUsageAdmin(admin.ModelAdmin):
     list_select_related = ["account"]
     date_hierarchy = "day"
     autocomplete_fields = ["account"]
+
+
+@admin.register(AdoptionInsight)
+class AdoptionInsightAdmin(admin.ModelAdmin):
+    list_display = ["feature", "day", "since", "until", "rate", "event", "created_at"]
+    list_filter = ["day"]
+    search_fields = ["feature"]
+    date_hierarchy = "day"
+    readonly_fields = ["feature", "day", "since", "until", "rate", "event", "created_at"]
 
 
 @admin.register(ProcessedMessage)

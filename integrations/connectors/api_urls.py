@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .analytics.api import AdoptionView
 from .api import ConnectionViewSet, DeliveryViewSet, FeatureUsageViewSet, SyncRunViewSet
 from .webhooks import AnalyticsWebhookView, JiraWebhookView
 
@@ -19,5 +20,6 @@ urlpatterns: list = [
         login_not_required(AnalyticsWebhookView.as_view()),
         name="hook-analytics",
     ),
+    path("cs-product/adoption/<str:feature_id>", AdoptionView.as_view(), name="api-adoption"),
     *router.urls,
 ]

@@ -7,6 +7,8 @@ _READ = [
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
+    # CS reps read feature adoption (the CS–Product adoption endpoint).
+    "cs_rep": ["integrations.view_featureusage"],
     # PMs link roadmap items to Jira and may watch the syncs.
     "product_manager": [*_READ, "integrations.create_jira_issue"],
     # Portal admins configure connectors, run syncs and redeliver dead letters.

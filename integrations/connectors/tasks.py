@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from integrations.models import RunStatus, SyncRun
 
+from .analytics.insights import adoption_insights_record
 from .outbound import deliveries as outbound
 from .runs import sync_due, sync_run_execute
 
@@ -49,3 +50,10 @@ def delivery_send(delivery_id: int) -> str:
 def deliveries_dispatch_due() -> int:
     """Beat: send every delivery whose next attempt is due (retries after backoff)."""
     return outbound.deliveries_dispatch_due()
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=600, time_limit=660)
+def adoption_insights_daily() -> int:
+    """Beat: today's ``adoption_insight`` event for every feature used in the last 30 days
+    (idempotent per feature and day, so a redelivered message writes nothing more)."""
+    return len(adoption_insights_record())

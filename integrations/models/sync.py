@@ -16,6 +16,7 @@ __all__ = [
     "OUTBOUND_KINDS",
     "OUTBOUND_TOPICS",
     "PULL_KINDS",
+    "AdoptionInsight",
     "Connection",
     "ConnectionKind",
     "Delivery",
@@ -390,3 +391,26 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} → {self.connection.name} ({self.status})"
+
+
+class AdoptionInsight(models.Model):
+    """One ``adoption_insight`` outbox event per feature and day (the daily insight's ledger)."""
+
+    feature = models.CharField(max_length=120)
+    day = models.DateField(db_index=True)
+    since = models.DateField()
+    until = models.DateField()
+    rate = models.FloatField(help_text="Share of active accounts that used the feature.")
+    event = models.ForeignKey(
+        "portal.OutboxEvent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "feature"]
+        constraints = [
+            models.UniqueConstraint(fields=["feature", "day"], name="adoptioninsight_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.feature} · {self.day}: {self.rate:.0%}"

@@ -19,6 +19,41 @@ def _window(since: dt.date | None, until: dt.date | None) -> tuple[dt.date, dt.d
     return since or until - dt.timedelta(days=DEFAULT_WINDOW_DAYS), until
 
 
+def adoption_window(since: dt.date | None = None, until: dt.date | None = None):
+    """The window used when a bound is missing: the last 30 days up to today."""
+    return _window(since, until)
+
+
+def feature_has_usage(feature: str) -> bool:
+    return FeatureUsage.objects.filter(feature=feature).exists()
+
+
+def features_used(*, since=None, until=None) -> list[str]:
+    """Every feature some account used in the window."""
+    since, until = _window(since, until)
+    rows = FeatureUsage.objects.filter(day__gte=since, day__lte=until, events__gt=0)
+    return list(rows.order_by("feature").values_list("feature", flat=True).distinct())
+
+
+def adoption_summary(*, feature: str, since=None, until=None) -> dict:
+    """Two queries: overall and per-segment adoption of a feature, and its health correlation."""
+    since, until = _window(since, until)
+    segments = adoption_by_segment(feature=feature, since=since, until=until)
+    accounts = sum(row["accounts"] for row in segments)
+    adopters = sum(row["adopters"] for row in segments)
+    return {
+        "feature": feature,
+        "window": {"since": since, "until": until},
+        "accounts": accounts,
+        "adopters": adopters,
+        "rate": round(adopters / accounts, 4) if accounts else 0.0,
+        "segments": segments,
+        "health_correlation": adoption_health_correlation(
+            feature=feature, since=since, until=until
+        ),
+    }
+
+
 def _with_adoption(feature: str, since: dt.date, until: dt.date):
     used = FeatureUsage.objects.filter(
         account=OuterRef("pk"), feature=feature, day__gte=since, day__lte=until, events__gt=0
