@@ -1,6 +1,8 @@
 from django import template
 from django.utils.html import format_html
 
+from roadmap.breakdown import money_short
+
 register = template.Library()
 
 
@@ -35,11 +37,6 @@ def sparkline(values, width=80, height=20):
 def money(value):
     """$1.2M, $250k, $900."""
     try:
-        value = float(value or 0)
+        return money_short(float(value or 0))
     except (TypeError, ValueError):
         return value
-    if value >= 1_000_000:
-        return f"${value / 1_000_000:.1f}M"
-    if value >= 1_000:
-        return f"${value / 1_000:.0f}k"
-    return f"${value:.0f}"
