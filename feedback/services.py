@@ -11,8 +11,8 @@ from django.db import transaction
 
 from portal.models import Account
 from portal.outbox import outbox_record
-from roadmap.demand import demand_changed_on_commit
 from roadmap.models import RoadmapItem
+from roadmap.scoring import priorities_request
 from roadmap.services import roadmap_item_create
 
 from .attachments import MAX_FILES, evidence_type
@@ -121,7 +121,7 @@ def ticket_join(
     link.save()
     ticket.account_count = ticket.ticket_accounts.count()
     _save(ticket, actor=actor, reason=f"Added account {account.name}", fields=["account_count"])
-    demand_changed_on_commit(sender=FeedbackTicket, item_ids=[ticket.roadmap_item_id])
+    priorities_request(cause="feedback", item_ids=[ticket.roadmap_item_id])
     return link
 
 
@@ -157,7 +157,7 @@ def ticket_set_status(
         fields=["status", "declined_reason"],
     )
     if TicketStatus.DECLINED in (status, previous):
-        demand_changed_on_commit(sender=FeedbackTicket, item_ids=[ticket.roadmap_item_id])
+        priorities_request(cause="feedback", item_ids=[ticket.roadmap_item_id])
     if status == TicketStatus.SHIPPED:
         # Shipped by hand (usually in a request): the outbox relay, not the request, enqueues the
         # emails, so a slow or unreachable broker never holds up the page.
@@ -190,7 +190,7 @@ def ticket_triage(
     if changed:
         _save(ticket, actor=actor, reason="Triaged", fields=changed)
     if impact_changed and ticket.status not in (TicketStatus.DECLINED, TicketStatus.DUPLICATE):
-        demand_changed_on_commit(sender=FeedbackTicket, item_ids=[ticket.roadmap_item_id])
+        priorities_request(cause="feedback", item_ids=[ticket.roadmap_item_id])
     if status and status != ticket.status:
         ticket = ticket_set_status(
             ticket=ticket, status=status, actor=actor, reason=declined_reason
@@ -210,7 +210,7 @@ def ticket_link_item(*, ticket: FeedbackTicket, item: RoadmapItem | None, actor)
     ticket.roadmap_item = item
     reason = f"Linked to roadmap item #{new}" if new else f"Unlinked from roadmap item #{previous}"
     _save(ticket, actor=actor, reason=reason, fields=["roadmap_item"])
-    demand_changed_on_commit(sender=FeedbackTicket, item_ids=[previous, new])
+    priorities_request(cause="feedback", item_ids=[previous, new])
     return ticket
 
 
@@ -283,7 +283,7 @@ def ticket_mark_duplicate(*, ticket: FeedbackTicket, kept: FeedbackTicket, actor
         reason=f"Duplicate of #{kept.pk}",
         fields=["status", "duplicate_of", "account_count"],
     )
-    demand_changed_on_commit(sender=FeedbackTicket, item_ids=[old_item, kept.roadmap_item_id])
+    priorities_request(cause="feedback", item_ids=[old_item, kept.roadmap_item_id])
     return ticket
 
 

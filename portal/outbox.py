@@ -10,10 +10,10 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from .background import nudge
 from .models import OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -39,18 +39,24 @@ def subscribers_for(topic: str) -> list[Subscriber]:
     return [*_subscribers[topic], *_subscribers[ALL_TOPICS]]
 
 
+RELAY_TASK = "portal.tasks.outbox_relay"
+
+
 def outbox_record(*, topic: str, payload: dict) -> OutboxEvent:
     """Record an event in the caller's transaction."""
-    event = OutboxEvent.objects.create(topic=topic, payload=payload)
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        transaction.on_commit(_relay_now)
+    (event,) = outbox_record_many(topic=topic, payloads=[payload])
     return event
 
 
-def _relay_now() -> None:
-    from .tasks import outbox_relay
-
-    outbox_relay.delay()
+def outbox_record_many(*, topic: str, payloads: list[dict]) -> list[OutboxEvent]:
+    """Record several events of one topic in the caller's transaction (one INSERT)."""
+    if not payloads:
+        return []
+    events = OutboxEvent.objects.bulk_create(
+        [OutboxEvent(topic=topic, payload=payload) for payload in payloads]
+    )
+    nudge(RELAY_TASK)
+    return events
 
 
 def outbox_relay_batch(*, limit: int = 200) -> int:

@@ -238,6 +238,7 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="30/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "EXCEPTION_HANDLER": "portal.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CS–Product portal API",

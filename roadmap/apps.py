@@ -30,9 +30,7 @@ class RoadmapConfig(AppConfig):
     role_permissions = merge_role_permissions(ROLE_PERMISSIONS, BETA_ROLE_PERMISSIONS)
 
     def ready(self) -> None:
-        from . import scoring
-        from .demand import demand_changed, register_demand_source
+        from .demand import register_demand_source
         from .selectors import vote_signals
 
         register_demand_source("vote", vote_signals)
-        demand_changed.connect(scoring.on_demand_changed, dispatch_uid="roadmap-priorities")

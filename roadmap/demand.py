@@ -13,32 +13,19 @@ A source is a callable returning a QuerySet whose ``.values()`` rows have these 
   feedback the ticket's impact (``blocker``/``high``/``medium``/``low``);
 - ``actor_id``: the user who cast the vote or filed/joined the ticket.
 
-The priority engine combines all sources set-based (it may compile each QuerySet into one SQL
-statement); ``signals_for_item`` is the small per-item read for pages such as beta candidates.
+A change that alters demand calls :func:`roadmap.scoring.priorities_request` with the items it
+touched. The priority engine combines all sources set-based (it may compile each QuerySet into one
+SQL statement); ``signals_for_item`` is the small per-item read for pages such as beta candidates.
 """
 
 from collections.abc import Callable
 
-from django.db import transaction
 from django.db.models import QuerySet
-from django.dispatch import Signal
 
 DemandSource = Callable[[], QuerySet]
 SIGNAL_COLUMNS = ("item_id", "account_id", "level", "actor_id")
 
 _sources: dict[str, DemandSource] = {}
-
-#: Sent (after commit) by any app whose change alters demand on items: a vote cast or withdrawn, a
-#: ticket linked, unlinked, merged or re-rated. ``item_ids`` names the items touched. The roadmap
-#: app listens and schedules a coalesced priority recompute; senders need not know how.
-demand_changed = Signal()
-
-
-def demand_changed_on_commit(*, sender, item_ids) -> None:
-    """Send :data:`demand_changed` once the current transaction commits (at once outside one)."""
-    ids = sorted({i for i in item_ids if i})
-    if ids:
-        transaction.on_commit(lambda: demand_changed.send(sender=sender, item_ids=ids))
 
 
 def register_demand_source(kind: str, source: DemandSource) -> None:

@@ -18,16 +18,17 @@ and two recomputes at once run one after the other.
 
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from portal.models import OutboxEvent
+from portal.background import nudge
+from portal.outbox import outbox_record_many
 
 from .breakdown import explain, item_demand, score_item
 from .choices import OPEN_STATUSES
@@ -208,13 +209,7 @@ def _record_rank_events(changes: list[dict]) -> None:
     """``roadmap_priority_changed`` for each item whose rank moved (one bulk insert)."""
     if not changes:
         return
-    OutboxEvent.objects.bulk_create(
-        [OutboxEvent(topic="roadmap_priority_changed", payload=c) for c in changes]
-    )
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        from portal.tasks import outbox_relay
-
-        transaction.on_commit(outbox_relay.delay)
+    outbox_record_many(topic="roadmap_priority_changed", payloads=changes)
 
 
 @transaction.atomic
@@ -344,17 +339,21 @@ def priorities_recompute_if_dirty() -> RecomputeResult | None:
         raise
 
 
-def priorities_request() -> None:
-    """Ask for a recompute after votes, links or policy changes: marks the state dirty; the
-    ``priorities-recompute-dirty`` beat entry (every 30 s) runs ONE recompute for the whole burst.
-    In the embedded default (eager Celery, no beat) it runs right after the commit."""
+RECOMPUTE_DIRTY_TASK = "roadmap.tasks.priorities_recompute_dirty"
+
+
+def priorities_request(*, cause: str, item_ids: Iterable[int] | None = None) -> None:
+    """Ask for a recompute because demand or scoring inputs changed: the one path for every cause
+    (an item edited or moved, the policy, a vote, feedback linked or re-rated, a CRM account's
+    tier/ARR/health/CSM, a Jira status). ``item_ids`` names the items touched (``None``: possibly
+    all of them, e.g. a policy or account change).
+
+    Marks the scores dirty in the caller's transaction; the ``priorities-recompute-dirty`` beat
+    entry (every 30 s) runs ONE recompute for the whole burst, and in the embedded default it runs
+    right after the commit."""
+    ids = None if item_ids is None else sorted({i for i in item_ids if i})
+    if ids == []:
+        return
+    logger.debug("priorities requested (%s) for %s", cause, "all items" if ids is None else ids)
     priorities_mark_dirty()
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        from .tasks import priorities_recompute_dirty
-
-        transaction.on_commit(priorities_recompute_dirty.delay)
-
-
-def on_demand_changed(sender, item_ids=(), **kwargs) -> None:
-    """Receiver of :data:`roadmap.demand.demand_changed` (connected in ``RoadmapConfig.ready``)."""
-    priorities_request()
+    nudge(RECOMPUTE_DIRTY_TASK)

@@ -9,8 +9,8 @@ from portal.models import Account
 from portal.outbox import outbox_record
 
 from .choices import HealthImpact, ItemStatus
-from .demand import demand_changed_on_commit
 from .models import RoadmapItem, ScoringPolicy, Vote
+from .scoring import priorities_request
 
 
 @transaction.atomic
@@ -22,7 +22,7 @@ def roadmap_item_create(*, actor=None, **fields) -> RoadmapItem:
     if actor is not None:
         item._history_user = actor
     item.save()
-    transaction.on_commit(_request_recompute)
+    priorities_request(cause="item created", item_ids=[item.pk])
     return item
 
 
@@ -42,6 +42,9 @@ def roadmap_item_set_status(*, item: RoadmapItem, status: str, actor=None) -> Ro
     if actor is not None:
         item._history_user = actor
     item.save(update_fields=["status", "shipped_at", "updated_at"])
+    # Open items are ranked, shipped and declined ones are not: every move changes the ranks
+    # (a PM's drag on the board and a Jira "done" alike).
+    priorities_request(cause=f"status {previous} → {status}", item_ids=[item.pk])
     if status == ItemStatus.SHIPPED:
         outbox_record(
             topic="item_shipped",
@@ -68,7 +71,7 @@ def roadmap_item_update(*, item: RoadmapItem, actor=None, **fields) -> RoadmapIt
         item._history_user = actor
     item.save()
     if changed & SCORE_INPUTS:
-        transaction.on_commit(_request_recompute)
+        priorities_request(cause="item estimates edited", item_ids=[item.pk])
     return item
 
 
@@ -77,17 +80,7 @@ def roadmap_item_move(*, item: RoadmapItem, status: str, actor=None) -> RoadmapI
     """A PM moves a card to another column of the board; ranks follow after a recompute."""
     if status not in ItemStatus.values:
         raise ValidationError({"status": f"Unknown status {status!r}."})
-    before = item.status
-    item = roadmap_item_set_status(item=item, status=status, actor=actor)
-    if before != status:
-        transaction.on_commit(_request_recompute)
-    return item
-
-
-def _request_recompute() -> None:
-    from .scoring import priorities_request
-
-    priorities_request()
+    return roadmap_item_set_status(item=item, status=status, actor=actor)
 
 
 # --- Votes ----------------------------------------------------------------------------------------
@@ -166,7 +159,7 @@ def vote_cast(
             "created": created,
         },
     )
-    demand_changed_on_commit(sender=Vote, item_ids=[item.pk])
+    priorities_request(cause="vote cast", item_ids=[item.pk])
     return vote, created
 
 
@@ -187,7 +180,7 @@ def vote_withdraw(*, vote: Vote, actor) -> None:
     vote._history_user = actor
     vote.delete()
     outbox_record(topic="vote_withdrawn", payload=payload)
-    demand_changed_on_commit(sender=Vote, item_ids=[item_id])
+    priorities_request(cause="vote withdrawn", item_ids=[item_id])
 
 
 # --- Scoring policy -------------------------------------------------------------------------------
@@ -210,5 +203,5 @@ def scoring_policy_update(*, actor=None, **fields) -> ScoringPolicy:
     if actor is not None:
         policy._history_user = actor
     policy.save()
-    transaction.on_commit(_request_recompute)
+    priorities_request(cause=f"scoring policy v{policy.version}")
     return policy

@@ -373,6 +373,6 @@ class ScoringPolicyView(PermissionRequiredMixin, FormView):
 def recompute_now(request):
     from .scoring import priorities_request
 
-    priorities_request()
+    priorities_request(cause="recompute requested by an admin")
     messages.success(request, "Recompute requested: the board updates within a minute.")
     return redirect(_next_url(request))

@@ -8,7 +8,8 @@ from feedback.choices import TicketStatus
 from feedback.models import FeedbackTicket, TicketAccount
 from feedback.selectors import demand_signals
 from portal.models import Account, OutboxEvent
-from roadmap.demand import demand_changed, signals_for_item
+from roadmap import scoring
+from roadmap.demand import signals_for_item
 from tests.factories import AccountFactory
 
 from .factories import RoadmapItemFactory, TicketFactory, png_bytes
@@ -17,15 +18,18 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demand_events():
+def demand_events(monkeypatch):
+    """The items each priority request named (the request itself still happens)."""
     received = []
+    real = scoring.priorities_request
 
-    def listener(sender, item_ids, **kwargs):
-        received.append(item_ids)
+    def spy(*, cause, item_ids=None):
+        if ids := sorted({i for i in item_ids if i}):
+            received.append(ids)
+        real(cause=cause, item_ids=item_ids)
 
-    demand_changed.connect(listener)
-    yield received
-    demand_changed.disconnect(listener)
+    monkeypatch.setattr(services, "priorities_request", spy)
+    return received
 
 
 def submit(account, rep, **extra):

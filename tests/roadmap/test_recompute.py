@@ -12,7 +12,6 @@ from rest_framework.test import APIClient
 
 from portal.models import Account, OutboxEvent
 from roadmap import demand, scoring
-from roadmap.demand import demand_changed_on_commit
 from roadmap.models import RoadmapItem, ScoreSnapshot, ScoringState, Vote
 from roadmap.services import vote_cast
 from roadmap.tasks import priorities_recompute, priorities_recompute_dirty
@@ -70,13 +69,13 @@ def test_eager_burst_in_one_transaction_is_one_recompute(
     assert item.score_breakdown["votes"] == 100
 
 
-def test_demand_changed_from_another_app_schedules_a_recompute(
+def test_a_priority_request_from_another_app_schedules_a_recompute(
     eager, cs_rep, account, django_capture_on_commit_callbacks
 ):
     item = RoadmapItemFactory()
     Vote.objects.create(item=item, account=account, rep=cs_rep, evidence="e")
     with django_capture_on_commit_callbacks(execute=True):
-        demand_changed_on_commit(sender=object, item_ids=[item.pk])
+        scoring.priorities_request(cause="a test", item_ids=[item.pk])
     item.refresh_from_db()
     assert item.rank == 1 and runs() == 1
 
