@@ -28,10 +28,20 @@ class FeedbackConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.outbox import subscribe
+        from portal.registry import NavEntry, Panel, register_nav, register_panel
         from roadmap.demand import register_demand_source
 
         from . import selectors, subscribers
 
         register_demand_source("feedback", selectors.demand_signals)
+        register_nav(
+            NavEntry("Submit feedback", "feedback:create", "feedback.add_feedbackticket", 20)
+        )
+        register_nav(NavEntry("My feedback", "feedback:mine", "feedback.add_feedbackticket", 21))
+        register_nav(NavEntry("Triage", "feedback:triage", "feedback.triage_feedbackticket", 30))
+        register_panel(
+            "roadmap_item",
+            Panel("feedback/panels/item_tickets.html", "feedback.view_feedbackticket", 20),
+        )
         subscribe("item_shipped")(subscribers.on_item_shipped)
         subscribe("feedback_shipped")(subscribers.on_feedback_shipped)

@@ -12,4 +12,21 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the outbox subscriber for outbound deliveries (webhooks, Slack).
+        from portal.registry import NavEntry, Panel, register_nav, register_panel
+
         from .connectors.outbound import subscriber  # noqa: F401
+
+        register_nav(
+            NavEntry(
+                "Integration maps", "integrations:map-list", "integrations.view_integrationmap", 80
+            )
+        )
+        register_nav(NavEntry("Sync", "integrations:sync", "integrations.view_syncrun", 90))
+        register_panel(
+            "roadmap_item_actions",
+            Panel(
+                "integrations/connectors/panels/item_jira.html",
+                "integrations.create_jira_issue",
+                10,
+            ),
+        )

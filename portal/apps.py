@@ -19,6 +19,10 @@ class PortalConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from .registry import NavEntry, register_nav
         from .roles import sync_role_permissions
+
+        register_nav(NavEntry("Home", "home", None, 0))
+        register_nav(NavEntry("Accounts", "account-list", "portal.view_account", 10))
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="portal.sync_role_permissions")

@@ -30,7 +30,17 @@ class RoadmapConfig(AppConfig):
     role_permissions = merge_role_permissions(ROLE_PERMISSIONS, BETA_ROLE_PERMISSIONS)
 
     def ready(self) -> None:
+        from portal.registry import NavEntry, Panel, register_nav, register_panel
+
         from .demand import register_demand_source
         from .selectors import vote_signals
 
         register_demand_source("vote", vote_signals)
+        register_nav(NavEntry("Roadmap", "roadmap:board", "roadmap.view_roadmapitem", 40))
+        register_nav(NavEntry("My votes", "roadmap:my-votes", "roadmap.add_vote", 50))
+        register_nav(NavEntry("Betas", "roadmap:beta-list", "roadmap.view_betaprogram", 60))
+        register_nav(NavEntry("Launches", "roadmap:launch-calendar", "roadmap.view_launchplan", 70))
+        register_panel(
+            "account",
+            Panel("roadmap/panels/account_beta_eligibility.html", "roadmap.view_betaprogram", 20),
+        )

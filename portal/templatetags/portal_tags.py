@@ -1,6 +1,9 @@
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from portal.markdown import render_markdown
+from portal.registry import panels_for
 
 register = template.Library()
 
@@ -9,3 +12,17 @@ register = template.Library()
 def markdown_filter(text: str):
     """``{{ ticket.description|markdown }}``: rendered and sanitised."""
     return render_markdown(text)
+
+
+@register.simple_tag(takes_context=True)
+def panels(context, slot: str, obj):
+    """``{% panels "roadmap_item" item %}``: the panels other apps registered for this slot."""
+    request = context.get("request")
+    user = context.get("user") or getattr(request, "user", None)
+    if user is None:
+        return ""
+    html = [
+        render_to_string(panel.template, {"object": obj, "user": user}, request=request)
+        for panel in panels_for(slot, user)
+    ]
+    return mark_safe("".join(html))  # noqa: S308 - each part is an autoescaped template
