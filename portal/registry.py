@@ -8,9 +8,12 @@ another app, and the host page renders whatever is registered::
     register_panel("roadmap_item", Panel("feedback/panels/item_tickets.html", VIEW_TICKETS, 20))
 
 A host template shows a slot with ``{% panels "roadmap_item" item %}`` (``portal_tags``): each
-panel's template is rendered with ``object`` (the page's object), ``user`` and ``request``.
+panel's template is rendered with ``object`` (the page's object), ``user``, ``request`` and what
+its ``context(request, obj)`` callable returns. The home page is the slot ``home`` (object: the
+user), so each app puts what needs the user on it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -28,11 +31,13 @@ class NavEntry:
 
 @dataclass(frozen=True)
 class Panel:
-    """A fragment another app contributes to a host page's slot."""
+    """A fragment another app contributes to a host page's slot. ``context(request, obj)``, when
+    given, returns what the template needs (a selector call: keep its query count constant)."""
 
     template: str
     perm: str | None = None
     order: int = 100
+    context: Callable[..., dict] | None = None
 
 
 _nav: dict[str, NavEntry] = {}

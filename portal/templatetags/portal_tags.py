@@ -21,8 +21,12 @@ def panels(context, slot: str, obj):
     user = context.get("user") or getattr(request, "user", None)
     if user is None:
         return ""
-    html = [
-        render_to_string(panel.template, {"object": obj, "user": user}, request=request)
-        for panel in panels_for(slot, user)
-    ]
+    html = []
+    for panel in panels_for(slot, user):
+        extra = panel.context(request, obj) if panel.context else {}
+        html.append(
+            render_to_string(
+                panel.template, {"object": obj, "user": user, **extra}, request=request
+            )
+        )
     return mark_safe("".join(html))  # noqa: S308 - each part is an autoescaped template
