@@ -2,7 +2,14 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .beta import admin as beta_admin  # noqa: F401
-from .models import RoadmapItem, ScoreSnapshot, ScoringPolicy, ScoringState, Vote
+from .models import (
+    RoadmapItem,
+    ScoreSnapshot,
+    ScoringDirtyItem,
+    ScoringPolicy,
+    ScoringState,
+    Vote,
+)
 
 
 class VoteInline(admin.TabularInline):
@@ -86,3 +93,18 @@ class ScoreSnapshotAdmin(admin.ModelAdmin):
     list_select_related = ["item"]
     raw_id_fields = ["item"]
     date_hierarchy = "recorded_at"
+
+
+@admin.register(ScoringDirtyItem)
+class ScoringDirtyItemAdmin(admin.ModelAdmin):
+    """Items waiting for the next incremental recompute (written by ``priorities_request``)."""
+
+    list_display = ["item_id", "requested_at"]
+    search_fields = ["item_id"]
+    date_hierarchy = "requested_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
