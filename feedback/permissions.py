@@ -2,12 +2,12 @@
 
 Views guard with :func:`required` (function views) or :class:`PredicateRequiredMixin`; pages get
 :func:`ticket_actions` (booleans from the same predicates) instead of reading ``perms.*``; the
-API's ticket resource checks :class:`TicketApiPermissions` and the same predicates."""
+API checks :func:`api_requires` / :class:`TicketApiPermissions` and the same predicates."""
 
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from rest_framework.permissions import SAFE_METHODS
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from portal.api.permissions import RoleModelPermissions
 
@@ -106,3 +106,17 @@ class TicketApiPermissions(RoleModelPermissions):
         if getattr(view, "action", None) is None and request.method not in SAFE_METHODS:
             return bool(request.user and request.user.is_authenticated)
         return super().has_permission(request, view)
+
+
+def api_requires(predicate) -> type[BasePermission]:
+    """A DRF permission class for an endpoint guarded by one predicate (taking the user)."""
+
+    class Allows(BasePermission):
+        message = "Your role does not allow this action."
+
+        def has_permission(self, request, view) -> bool:
+            user = request.user
+            return bool(user and user.is_authenticated and predicate(user))
+
+    Allows.__name__ = f"Allows_{predicate.__name__}"
+    return Allows

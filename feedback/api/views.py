@@ -10,8 +10,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from portal.api.permissions import require_perms
-
 from .. import permissions, selectors, services
 from ..filtersets import FeedbackFilterSet
 from .serializers import (
@@ -29,7 +27,7 @@ class FeedbackSubmitView(APIView):
     written. With an ``Idempotency-Key`` header a retry gets the first answer back, unwritten.
     """
 
-    permission_classes = [require_perms("feedback.add_feedbackticket")]
+    permission_classes = [permissions.api_requires(permissions.can_submit)]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "feedback_submit"
 
@@ -61,7 +59,7 @@ class FeedbackSubmitView(APIView):
 class FeedbackStatusView(APIView):
     """``GET cs-product/feedback/status/{ticket_id}``: where the feedback stands on the roadmap."""
 
-    permission_classes = [require_perms("feedback.view_feedbackticket")]
+    permission_classes = [permissions.api_requires(permissions.can_view)]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "feedback_read"
 
