@@ -19,12 +19,32 @@ TICK_PERM = "integrations.change_acceptancecriterion"  # tick and un-tick
 VERIFY_PERM = "integrations.verify_acceptancecriterion"
 
 
+def _has(user, perm: str) -> bool:
+    return bool(user and user.has_perm(perm))
+
+
+def may_import(user) -> bool:
+    return _has(user, IMPORT_PERM)
+
+
+def may_set_cycle_start(user) -> bool:
+    return _has(user, MAP_SETTINGS_PERM)
+
+
+def may_set_owner_team(user) -> bool:
+    return _has(user, POINT_OWNER_PERM)
+
+
+def may_record_kpi(user) -> bool:
+    return _has(user, KPI_PERM)
+
+
 def may_tick(user) -> bool:
-    return bool(user and user.has_perm(TICK_PERM))
+    return _has(user, TICK_PERM)
 
 
 def may_verify(user) -> bool:
-    return bool(user and user.has_perm(VERIFY_PERM))
+    return _has(user, VERIFY_PERM)
 
 
 def tick_refusal(user, criterion: AcceptanceCriterion) -> str:

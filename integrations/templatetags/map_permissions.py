@@ -8,6 +8,26 @@ register = template.Library()
 
 
 @register.filter
+def may_import(user) -> bool:
+    return permissions.may_import(user)
+
+
+@register.filter
+def may_set_cycle_start(user) -> bool:
+    return permissions.may_set_cycle_start(user)
+
+
+@register.filter
+def may_set_owner_team(user) -> bool:
+    return permissions.may_set_owner_team(user)
+
+
+@register.filter
+def may_record_kpi(user) -> bool:
+    return permissions.may_record_kpi(user)
+
+
+@register.filter
 def may_tick(user) -> bool:
     return permissions.may_tick(user)
 
