@@ -363,10 +363,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = env.int(
 # API schema: the connectors' status choices get names of their own (no enum name collisions).
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
-        "SyncRunStatusEnum": "integrations.models.sync.RunStatus",
-        "DeliveryStatusEnum": "integrations.models.sync.DeliveryStatus",
-        "ConnectionKindEnum": "integrations.models.sync.ConnectionKind",
-        "SyncRunKindEnum": "integrations.models.sync.RunKind",
+        "SyncRunStatusEnum": "integrations.models.connectors.RunStatus",
+        "DeliveryStatusEnum": "integrations.models.connectors.DeliveryStatus",
+        "ConnectionKindEnum": "integrations.models.connectors.ConnectionKind",
+        "SyncRunKindEnum": "integrations.models.connectors.RunKind",
     }
 )
 # Adoption insights (integrations/connectors/analytics/insights.py): once a day, one
