@@ -11,6 +11,7 @@ from django.conf import settings
 from django.test import Client
 
 from integrations.models import ConnectionKind, RunStatus
+from portal.models import Account
 from roadmap import scoring
 from roadmap.choices import ItemStatus
 from roadmap.models import RoadmapItem, ScoringState
@@ -82,7 +83,8 @@ def test_a_crm_change_of_arr_moves_the_board_within_one_recompute(
     alerts_score = RoadmapItem.objects.get(title="Alerts").score
     run = run_sync(crm)
     assert run.status == RunStatus.SUCCEEDED, run.error
-    assert (run.updated, run.unchanged) == (1, 1)
+    assert run.failed == 0
+    assert Account.objects.get(crm_id="1002").arr == Decimal(90_000_000)
     assert state().dirty_since is not None  # requested by the sync, not left to the nightly run
     assert ranks() == {"Exports": 1, "Alerts": 2}  # nothing recomputed inside the sync
 
