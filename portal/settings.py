@@ -320,10 +320,10 @@ SPECTACULAR_SETTINGS = {
         # integrations: maps
         "PointStatusEnum": "integrations.models.maps.PointStatus",
         # integrations: connectors
-        "SyncRunStatusEnum": "integrations.models.sync.RunStatus",
-        "DeliveryStatusEnum": "integrations.models.sync.DeliveryStatus",
-        "ConnectionKindEnum": "integrations.models.sync.ConnectionKind",
-        "SyncRunKindEnum": "integrations.models.sync.RunKind",
+        "SyncRunStatusEnum": "integrations.models.connectors.RunStatus",
+        "DeliveryStatusEnum": "integrations.models.connectors.DeliveryStatus",
+        "ConnectionKindEnum": "integrations.models.connectors.ConnectionKind",
+        "SyncRunKindEnum": "integrations.models.connectors.RunKind",
     },
 }
 

@@ -8,6 +8,7 @@ from integrations.models import (
     Delivery,
     DeliveryStatus,
     FeatureUsage,
+    JiraIssueRequest,
     ProcessedMessage,
     SyncedRecord,
     SyncRun,
@@ -15,7 +16,11 @@ from integrations.models import (
 )
 
 from .outbound.deliveries import delivery_redeliver
-from .runs import RunAlreadyActive, sync_run_request
+from .runs import RunAlreadyActive
+from .services import connection_save, connection_sync_now
+
+# Fields only a service or a sync may change are read-only here: runs, lineage, receipts, usage,
+# deliveries and Jira requests are written by the connectors, never edited by hand.
 
 
 class SyncRunInline(admin.TabularInline):
@@ -60,9 +65,12 @@ class ConnectionAdmin(admin.ModelAdmin):
             if not connection.is_pull:
                 continue
             try:
-                sync_run_request(connection=connection, actor=request.user)
+                connection_sync_now(connection=connection, actor=request.user)
             except RunAlreadyActive as exc:
                 self.message_user(request, str(exc), messages.INFO)
+
+    def save_model(self, request, obj, form, change):
+        connection_save(connection=obj, actor=request.user)
 
 
 @admin.register(SyncRun)
@@ -95,6 +103,10 @@ class SyncedRecordAdmin(admin.ModelAdmin):
     list_filter = ["connection"]
     search_fields = ["external_id"]
     list_select_related = ["connection"]
+    readonly_fields = [f.name for f in SyncedRecord._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(WebhookReceipt)
@@ -102,6 +114,10 @@ class WebhookReceiptAdmin(admin.ModelAdmin):
     list_display = ["delivery_id", "connection", "event", "received_at"]
     list_filter = ["connection", "event"]
     search_fields = ["delivery_id"]
+    readonly_fields = [f.name for f in WebhookReceipt._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(FeatureUsage)
@@ -111,7 +127,10 @@ class FeatureUsageAdmin(admin.ModelAdmin):
     search_fields = ["account__name", "feature"]
     list_select_related = ["account"]
     date_hierarchy = "day"
-    autocomplete_fields = ["account"]
+    readonly_fields = [f.name for f in FeatureUsage._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(AdoptionInsight)
@@ -120,7 +139,10 @@ class AdoptionInsightAdmin(admin.ModelAdmin):
     list_filter = ["day"]
     search_fields = ["feature"]
     date_hierarchy = "day"
-    readonly_fields = ["feature", "day", "since", "until", "rate", "event", "created_at"]
+    readonly_fields = [f.name for f in AdoptionInsight._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(ProcessedMessage)
@@ -129,7 +151,10 @@ class ProcessedMessageAdmin(admin.ModelAdmin):
     list_filter = ["connection", "day"]
     search_fields = ["message_id", "feature"]
     list_select_related = ["account"]
-    raw_id_fields = ["account"]
+    readonly_fields = [f.name for f in ProcessedMessage._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Delivery)
@@ -147,15 +172,12 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_filter = ["status", "topic", "connection"]
     search_fields = ["topic", "last_error"]
     list_select_related = ["connection"]
-    readonly_fields = [
-        "event",
-        "created_at",
-        "delivered_at",
-        "dead_lettered_at",
-        "last_error",
-        "last_status_code",
-    ]
+    # Only the delivery service changes a delivery (status, attempts, schedule): use "Redeliver".
+    readonly_fields = [f.name for f in Delivery._meta.fields]
     actions = ["redeliver"]
+
+    def has_add_permission(self, request):
+        return False
 
     @admin.display(description="last error")
     def short_error(self, obj):
@@ -168,3 +190,15 @@ class DeliveryAdmin(admin.ModelAdmin):
             delivery_redeliver(delivery=delivery, actor=request.user)
             count += 1
         self.message_user(request, f"{count} deliveries queued again.")
+
+
+@admin.register(JiraIssueRequest)
+class JiraIssueRequestAdmin(admin.ModelAdmin):
+    list_display = ["item", "status", "issue_key", "requested_by", "attempts", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["item__title", "issue_key"]
+    list_select_related = ["item", "requested_by"]
+    readonly_fields = [f.name for f in JiraIssueRequest._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,4 +1,7 @@
-# Models are split by concern: maps.py (integration maps and checklists), sync.py (connectors).
+# Models are split by concern: maps.py (integration maps and checklists), connectors.py
+# (connections, runs, lineage, webhook receipts, deliveries, Jira issue requests), analytics.py
+# (feature usage, processed messages, adoption insights).
 
+from .analytics import *  # noqa: F403
+from .connectors import *  # noqa: F403
 from .maps import *  # noqa: F403
-from .sync import *  # noqa: F403

@@ -2,9 +2,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .analytics.api import AdoptionView
-from .api import ConnectionViewSet, DeliveryViewSet, FeatureUsageViewSet, SyncRunViewSet
-from .webhooks import AnalyticsWebhookView, JiraWebhookView
+from ..registry import connectors
+from .views import (
+    AdoptionView,
+    ConnectionViewSet,
+    DeliveryViewSet,
+    FeatureUsageViewSet,
+    SyncRunViewSet,
+)
 
 router = SimpleRouter(trailing_slash=False)
 router.register("connections", ConnectionViewSet, basename="api-connection")
@@ -12,14 +17,20 @@ router.register("sync-runs", SyncRunViewSet, basename="api-sync-run")
 router.register("deliveries", DeliveryViewSet, basename="api-delivery")
 router.register("feature-usage", FeatureUsageViewSet, basename="api-feature-usage")
 
-# Webhooks authenticate by their signature, not by a login.
-urlpatterns: list = [
-    path("hooks/jira/<int:pk>", login_not_required(JiraWebhookView.as_view()), name="hook-jira"),
+# Each connector with a webhook is served at hooks/<kind>/<pk> (name hook-<kind>); webhooks
+# authenticate by their signature, not by a login.
+webhook_urls = [
     path(
-        "hooks/analytics/<int:pk>",
-        login_not_required(AnalyticsWebhookView.as_view()),
-        name="hook-analytics",
-    ),
+        f"hooks/{c.kind}/<int:pk>",
+        login_not_required(c.webhook.as_view()),
+        name=c.webhook_url_name,
+    )
+    for c in connectors()
+    if c.webhook
+]
+
+urlpatterns: list = [
+    *webhook_urls,
     path("cs-product/adoption/<str:feature_id>", AdoptionView.as_view(), name="api-adoption"),
     *router.urls,
 ]

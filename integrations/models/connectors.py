@@ -1,8 +1,9 @@
-"""Connectors to external tools: connections, sync runs, synced-record lineage, feature usage and
-outbound deliveries."""
+"""Connector runs: connections to external tools, sync runs, synced-record lineage, inbound
+webhook receipts, outbound deliveries and Jira issue requests. What a kind of connection needs
+(base URL, settings, syncer, webhook) is each connector's own, in ``integrations.connectors``'s
+registry; this module does not branch on kinds."""
 
 import os
-import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,16 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 __all__ = [
-    "OUTBOUND_KINDS",
     "OUTBOUND_TOPICS",
-    "PULL_KINDS",
-    "AdoptionInsight",
     "Connection",
     "ConnectionKind",
     "Delivery",
     "DeliveryStatus",
-    "FeatureUsage",
-    "ProcessedMessage",
+    "JiraIssueRequest",
+    "JiraIssueRequestStatus",
     "RunKind",
     "RunStatus",
     "SyncRun",
@@ -30,7 +28,6 @@ __all__ = [
     "WebhookReceipt",
 ]
 
-JIRA_KEY = re.compile(r"[A-Z][A-Z0-9_]{0,19}")
 ENV_NAME_HELP = "The NAME of an environment variable (never the secret itself)."
 
 
@@ -42,8 +39,6 @@ class ConnectionKind(models.TextChoices):
     SLACK = "slack", "Slack incoming webhook"
 
 
-PULL_KINDS = {ConnectionKind.JIRA, ConnectionKind.CRM}
-OUTBOUND_KINDS = {ConnectionKind.WEBHOOK, ConnectionKind.SLACK}
 OUTBOUND_TOPICS = [
     "feedback_submitted",
     "vote_cast",
@@ -58,11 +53,15 @@ class ConnectionQuerySet(models.QuerySet):
         return self.filter(enabled=True)
 
     def pulling(self):
-        return self.filter(kind__in=PULL_KINDS)
+        from integrations.connectors.registry import pull_kinds
+
+        return self.filter(kind__in=pull_kinds())
 
     def outbound_for(self, topic: str) -> list:
         # Few endpoints: filter the JSON list in Python (SQLite has no JSON containment).
-        candidates = self.enabled().filter(kind__in=OUTBOUND_KINDS)
+        from integrations.connectors.registry import outbound_kinds
+
+        candidates = self.enabled().filter(kind__in=outbound_kinds())
         return [c for c in candidates if topic in c.settings.get("events", [])]
 
 
@@ -120,23 +119,26 @@ class Connection(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        for field in ("credential_env", "secret_env"):
-            value = getattr(self, field)
+        for name in ("credential_env", "secret_env"):
+            value = getattr(self, name)
             if value and not value.replace("_", "").isalnum():
-                errors[field] = "Use an environment variable name, like JIRA_TOKEN."
-        if self.kind in PULL_KINDS | {ConnectionKind.WEBHOOK} and not self.base_url:
+                errors[name] = "Use an environment variable name, like JIRA_TOKEN."
+        connector = self.connector
+        if connector.needs_base_url and not self.base_url:
             errors["base_url"] = "This kind of connection needs a base URL."
         if not isinstance(self.settings, dict):
             errors["settings"] = "Settings must be a JSON object."
-        elif not JIRA_KEY.fullmatch(str(self.settings.get("project_key", "PROJ"))):
-            errors["settings"] = "project_key must be a Jira project key, like PROD."
         else:
-            events = self.settings.get("events", [])
-            unknown = [e for e in events if e not in OUTBOUND_TOPICS]
-            if unknown:
-                errors["settings"] = f"Unknown events: {', '.join(unknown)}."
+            errors.update(connector.validate_settings(self.settings))
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def connector(self):
+        """This kind's connector (client, syncer, webhook, settings validation)."""
+        from integrations.connectors.registry import connector_for
+
+        return connector_for(self.kind)
 
     def credential(self) -> str:
         return os.environ.get(self.credential_env, "") if self.credential_env else ""
@@ -146,11 +148,11 @@ class Connection(models.Model):
 
     @property
     def is_pull(self) -> bool:
-        return self.kind in PULL_KINDS
+        return self.connector.is_pull
 
     @property
     def is_outbound(self) -> bool:
-        return self.kind in OUTBOUND_KINDS
+        return self.connector.outbound
 
     def is_due(self, now=None) -> bool:
         if self.last_synced_at is None:
@@ -290,54 +292,6 @@ class WebhookReceipt(models.Model):
         return f"{self.event} {self.delivery_id}"
 
 
-class FeatureUsage(models.Model):
-    """How often an account used a feature on one day (from product-analytics track events)."""
-
-    account = models.ForeignKey(
-        "portal.Account", on_delete=models.CASCADE, related_name="feature_usage"
-    )
-    feature = models.CharField(max_length=120, db_index=True)
-    day = models.DateField(db_index=True)
-    events = models.PositiveIntegerField(default=0)
-    users = models.PositiveIntegerField(default=0, help_text="Distinct users that day.")
-    last_event_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-day", "account", "feature"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["account", "feature", "day"], name="featureusage_unique_account_day"
-            )
-        ]
-        verbose_name_plural = "feature usage"
-
-    def __str__(self) -> str:
-        return f"{self.account} · {self.feature} · {self.day}: {self.events}"
-
-
-class ProcessedMessage(models.Model):
-    """A Segment ``messageId`` already counted: the same event arriving twice counts once."""
-
-    message_id = models.CharField(max_length=200, unique=True)
-    connection = models.ForeignKey(
-        Connection, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    account = models.ForeignKey(
-        "portal.Account", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    feature = models.CharField(max_length=120, blank=True)
-    user_id = models.CharField(max_length=200, blank=True)
-    day = models.DateField(null=True, blank=True)
-    processed_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-processed_at"]
-        indexes = [models.Index(fields=["account", "feature", "day"])]
-
-    def __str__(self) -> str:
-        return self.message_id
-
-
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     DELIVERED = "delivered", "Delivered"
@@ -393,24 +347,42 @@ class Delivery(models.Model):
         return f"{self.topic} → {self.connection.name} ({self.status})"
 
 
-class AdoptionInsight(models.Model):
-    """One ``adoption_insight`` outbox event per feature and day (the daily insight's ledger)."""
+class JiraIssueRequestStatus(models.TextChoices):
+    PENDING = "pending", "Creating…"
+    FAILED = "failed", "Failed"
+    DONE = "done", "Created"
 
-    feature = models.CharField(max_length=120)
-    day = models.DateField(db_index=True)
-    since = models.DateField()
-    until = models.DateField()
-    rate = models.FloatField(help_text="Share of active accounts that used the feature.")
-    event = models.ForeignKey(
-        "portal.OutboxEvent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+
+class JiraIssueRequest(models.Model):
+    """A request to create the Jira issue of a roadmap item, carried out by a Celery task (the
+    item page shows "creating…" until the key arrives, or the error in words). One per item: a
+    retry after a failure reuses it. Written only by ``integrations.connectors.jira.services``."""
+
+    item = models.OneToOneField(
+        "roadmap.RoadmapItem", on_delete=models.CASCADE, related_name="jira_issue_request"
     )
+    status = models.CharField(
+        max_length=10,
+        choices=JiraIssueRequestStatus.choices,
+        default=JiraIssueRequestStatus.PENDING,
+        db_index=True,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    attempts = models.PositiveIntegerField(default=0, help_text="Tasks that took the request.")
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    issue_key = models.CharField(max_length=32, blank=True)
+    error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-day", "feature"]
-        constraints = [
-            models.UniqueConstraint(fields=["feature", "day"], name="adoptioninsight_once_a_day")
-        ]
+        ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.feature} · {self.day}: {self.rate:.0%}"
+        return f"Jira issue for item {self.item_id} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == JiraIssueRequestStatus.PENDING
