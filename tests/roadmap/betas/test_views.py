@@ -168,3 +168,47 @@ def test_program_page_query_count_is_constant(
     with django_assert_num_queries(13 + len(demand.demand_sources())):
         response = client.get(program.get_absolute_url())
     assert response.status_code == 200
+
+
+# --- Refused actions: the page again, with the input and the service's own message ----------------
+
+
+def test_refused_nomination_rerenders_the_program_page_with_the_reason(client_for, pm):
+    program = BetaProgramFactory(name="Strict", min_health_score=90)
+    account = AccountFactory(name="Low Health", health_score=40)
+    response = nominate(client_for(pm), program, account)
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert 'id="nominate-errors"' in body
+    reason = "health 40 is below the program&#x27;s minimum 90"
+    assert f"Low Health cannot be nominated: {reason}" in body
+    assert "Candidates" in body  # the whole page, not a bare error
+    assert not BetaParticipant.objects.exists()
+
+
+def test_nomination_without_an_account_names_the_field(client_for, pm):
+    program = BetaProgramFactory()
+    response = client_for(pm).post(reverse("roadmap:beta-nominate", args=[program.pk]), {})
+    assert response.status_code == 422
+    assert "Account: This field is required." in response.content.decode()
+
+
+def test_refused_transition_rerenders_at_the_participant_with_the_field_message(
+    client_for, pm, account
+):
+    program = BetaProgramFactory()
+    participant = services.beta_participant_nominate(program=program, account=account, actor=pm)
+    url = reverse("roadmap:beta-participant-transition", args=[participant.pk])
+    response = client_for(pm).post(url, {"state": "active", "note": "skip ahead"})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert 'id="transition-errors"' in body
+    assert f"State: {account.name} is nominated and cannot become active." in body
+    participant.refresh_from_db()
+    assert participant.state == "nominated"
+    # A note longer than the form allows: the field's own message, not a canned one.
+    long_note = client_for(pm).post(url, {"state": "invited", "note": "x" * 201})
+    assert long_note.status_code == 422
+    assert "Ensure this value has at most 200 characters (it has 201)." in (
+        long_note.content.decode()
+    )

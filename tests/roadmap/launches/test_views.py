@@ -59,3 +59,62 @@ def test_launch_calendar_query_count_is_constant(client_for, pm, size, django_as
     with django_assert_num_queries(10):
         response = client.get(reverse("roadmap:launch-calendar"))
     assert response.status_code == 200
+
+
+# --- Refused actions: the page again, with the input and the field's own message ----------------
+
+
+@pytest.fixture
+def plan(pm):
+    return launches.launch_plan_create(
+        item=LaunchableItemFactory(launch_date=dt.date(2030, 6, 1)), actor=pm
+    )
+
+
+def test_milestone_add_with_a_long_name_rerenders_with_input_and_the_models_message(
+    client_for, pm, plan
+):
+    name = "N" * 130
+    response = client_for(pm).post(
+        reverse("roadmap:milestone-add", args=[plan.pk]), {"name": name, "due_date": "2030-05-01"}
+    )
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "Ensure this value has at most 120 characters (it has 130)." in body
+    assert f'value="{name}"' in body
+    assert not plan.milestones.filter(name=name).exists()
+
+
+def test_milestone_move_with_a_bad_date_rerenders_the_row_with_the_input(client_for, pm, plan):
+    freeze = plan.milestones.get(key="feature_freeze")
+    response = client_for(pm).post(
+        reverse("roadmap:milestone-move", args=[freeze.pk]), {"due_date": "2030-02-31"}
+    )
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert 'id="move-errors"' in body and "Due date: Enter a valid date." in body
+    assert 'value="2030-02-31"' in body
+    freeze.refresh_from_db()
+    assert freeze.due_date == dt.date(2030, 5, 18)
+
+
+def test_milestone_tick_without_a_choice_rerenders_with_the_field_message(client_for, pm, plan):
+    freeze = plan.milestones.get(key="feature_freeze")
+    response = client_for(pm).post(reverse("roadmap:milestone-tick", args=[freeze.pk]), {})
+    assert response.status_code == 422
+    assert "Done: This field is required." in response.content.decode()
+    freeze.refresh_from_db()
+    assert not freeze.is_done
+
+
+def test_launch_move_and_create_refused_rerender_with_the_field_message(client_for, pm, plan):
+    client = client_for(pm)
+    moved = client.post(reverse("roadmap:launch-move", args=[plan.pk]), {"launch_date": "soon"})
+    assert moved.status_code == 422
+    assert 'value="soon"' in moved.content.decode()
+    assert "Enter a valid date." in moved.content.decode()
+    created = client.post(reverse("roadmap:launch-create"), {"item": plan.item_id})
+    assert created.status_code == 422
+    body = created.content.decode()
+    assert 'id="create-errors"' in body and "Select a valid choice." in body
+    assert LaunchPlan.objects.count() == 1
