@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,15 +32,6 @@ from .permissions import (
 from .scoring import priorities_request
 
 
-def _product_areas() -> list[str]:
-    return list(
-        RoadmapItem.objects.exclude(product_area="")
-        .order_by("product_area")
-        .values_list("product_area", flat=True)
-        .distinct()
-    )
-
-
 class BoardView(PermissionRequiredMixin, TemplateView):
     """Columns by status, each ranked, its top 50 and "load more"; PMs move cards."""
 
@@ -68,7 +58,7 @@ class BoardView(PermissionRequiredMixin, TemplateView):
         context = self._ctx(
             filterset=filterset,
             columns=selectors.board_columns(queryset, limits=limits),
-            product_areas=_product_areas(),
+            product_areas=selectors.product_areas(),
             state=ScoringState.objects.filter(pk=1).first(),
             query=_query_without(request, "more", "offset"),
         )
@@ -144,7 +134,7 @@ class ItemListView(PermissionRequiredMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            product_areas=_product_areas(),
+            product_areas=selectors.product_areas(),
             query=_query_without(self.request, "page"),
             sort_query=_query_without(self.request, "page", "ordering"),
             **kwargs,
@@ -311,9 +301,7 @@ class MyVotesView(PermissionRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["totals"] = Vote.objects.filter(rep=self.request.user).aggregate(
-            votes=Count("id"), items=Count("item", distinct=True)
-        )
+        context["totals"] = selectors.vote_totals_of(self.request.user)
         return context
 
 
