@@ -386,7 +386,7 @@ CELERY_BEAT_SCHEDULE = {
     # roadmap: beta programs and launch plans, the daily milestone reminder (once per milestone
     # and day).
     "launch-milestone-reminders-daily": {
-        "task": "roadmap.beta.tasks.milestone_reminders_daily",
+        "task": "roadmap.launches.tasks.milestone_reminders_daily",
         "schedule": crontab(hour=7, minute=0),
         "options": {"expires": 3600},
     },

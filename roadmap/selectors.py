@@ -154,6 +154,23 @@ def votes_of(user) -> QuerySet:
     return Vote.objects.for_lists().filter(rep=user).order_by("-updated_at", "id")
 
 
+def vote_totals_of(user) -> dict:
+    """``{"votes": n, "items": m}`` for the rep's "My votes" page."""
+    return Vote.objects.filter(rep=user).aggregate(
+        votes=Count("id"), items=Count("item", distinct=True)
+    )
+
+
+def product_areas() -> list[str]:
+    """The product areas in use, for the filter bar."""
+    return list(
+        RoadmapItem.objects.exclude(product_area="")
+        .order_by("product_area")
+        .values_list("product_area", flat=True)
+        .distinct()
+    )
+
+
 def accounts_for_voting(user) -> QuerySet:
     """The accounts ``user`` may vote for: those they manage (any active one with the
     ``vote_any_account`` permission)."""
