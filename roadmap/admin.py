@@ -1,7 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from portal.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+
 from .betas import admin as betas_admin  # noqa: F401
 from .launches import admin as launches_admin  # noqa: F401
 from .models import (

@@ -14,6 +14,7 @@ from integrations.models import (
     SyncRun,
     WebhookReceipt,
 )
+from portal.admin_mixins import ReadOnlyAdminMixin
 
 from .outbound.deliveries import delivery_redeliver
 from .runs import RunAlreadyActive
@@ -74,7 +75,7 @@ class ConnectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SyncRun)
-class SyncRunAdmin(admin.ModelAdmin):
+class SyncRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "connection",
@@ -93,35 +94,26 @@ class SyncRunAdmin(admin.ModelAdmin):
     list_select_related = ["connection"]
     readonly_fields = [f.name for f in SyncRun._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(SyncedRecord)
-class SyncedRecordAdmin(admin.ModelAdmin):
+class SyncedRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["external_id", "connection", "local_id", "remote_updated", "last_seen_at"]
     list_filter = ["connection"]
     search_fields = ["external_id"]
     list_select_related = ["connection"]
     readonly_fields = [f.name for f in SyncedRecord._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(WebhookReceipt)
-class WebhookReceiptAdmin(admin.ModelAdmin):
+class WebhookReceiptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["delivery_id", "connection", "event", "received_at"]
     list_filter = ["connection", "event"]
     search_fields = ["delivery_id"]
     readonly_fields = [f.name for f in WebhookReceipt._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(FeatureUsage)
-class FeatureUsageAdmin(admin.ModelAdmin):
+class FeatureUsageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["account", "feature", "day", "events", "users", "last_event_at"]
     list_filter = ["feature", "day"]
     search_fields = ["account__name", "feature"]
@@ -129,36 +121,27 @@ class FeatureUsageAdmin(admin.ModelAdmin):
     date_hierarchy = "day"
     readonly_fields = [f.name for f in FeatureUsage._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(AdoptionInsight)
-class AdoptionInsightAdmin(admin.ModelAdmin):
+class AdoptionInsightAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["feature", "day", "since", "until", "rate", "event", "created_at"]
     list_filter = ["day"]
     search_fields = ["feature"]
     date_hierarchy = "day"
     readonly_fields = [f.name for f in AdoptionInsight._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(ProcessedMessage)
-class ProcessedMessageAdmin(admin.ModelAdmin):
+class ProcessedMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["message_id", "account", "feature", "day", "processed_at"]
     list_filter = ["connection", "day"]
     search_fields = ["message_id", "feature"]
     list_select_related = ["account"]
     readonly_fields = [f.name for f in ProcessedMessage._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "topic",
@@ -176,9 +159,6 @@ class DeliveryAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Delivery._meta.fields]
     actions = ["redeliver"]
 
-    def has_add_permission(self, request):
-        return False
-
     @admin.display(description="last error")
     def short_error(self, obj):
         return obj.last_error[:80]
@@ -193,12 +173,9 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(JiraIssueRequest)
-class JiraIssueRequestAdmin(admin.ModelAdmin):
+class JiraIssueRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["item", "status", "issue_key", "requested_by", "attempts", "updated_at"]
     list_filter = ["status"]
     search_fields = ["item__title", "issue_key"]
     list_select_related = ["item", "requested_by"]
     readonly_fields = [f.name for f in JiraIssueRequest._meta.fields]
-
-    def has_add_permission(self, request):
-        return False

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from roadmap.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from portal.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from roadmap.models import BetaParticipant, BetaProgram
 
 from .services import PROGRAM_FIELDS, beta_program_create, beta_program_update

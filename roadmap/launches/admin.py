@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from roadmap.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from portal.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from roadmap.models import LaunchPlan, Milestone, MilestoneReminder
 
 # Read-only: plans, milestones and reminders change on the launch pages and in the daily task,

@@ -74,7 +74,7 @@ class RoadmapItem(models.Model):
             # A board column's top cards (roadmap.selectors.BOARD_ORDER) straight from the index.
             models.Index(
                 F("status"),
-                F("rank").asc(nulls_last=True),
+                F("rank").asc(),  # ASC puts NULLs last in PostgreSQL, as BOARD_ORDER asks
                 F("score").desc(),
                 F("id"),
                 name="roadmap_board_order",

@@ -85,7 +85,7 @@ def test_a_crm_change_of_arr_moves_the_board_within_one_recompute(
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert run.failed == 0
     assert Account.objects.get(crm_id="1002").arr == Decimal(90_000_000)
-    assert state().dirty_since is not None  # requested by the sync, not left to the nightly run
+    assert scoring.priorities_pending()  # requested by the sync, not left to the nightly run
     assert ranks() == {"Exports": 1, "Alerts": 2}  # nothing recomputed inside the sync
 
     one_recompute_by_the_worker(worker)
@@ -107,7 +107,7 @@ def test_a_jira_done_moves_the_board_within_one_recompute(board, httpserver, rea
     assert json.loads(response.content) == {"status": "updated"}
     exports = RoadmapItem.objects.get(title="Exports")
     assert exports.status == ItemStatus.SHIPPED
-    assert state().dirty_since is not None
+    assert scoring.priorities_pending()
     assert ranks() == {"Exports": 1, "Alerts": 2}  # a shipped item keeps its rank until…
 
     one_recompute_by_the_worker(worker)  # …the one recompute the Jira change asked for

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from integrations.connectors.services import webhook_receipt_record
 from portal.models import Account
 from portal.services import account_upsert, accounts_flag_missing_from_crm
-from roadmap.models import ScoringState
+from roadmap import scoring
+from roadmap.models import ScoringDirtyItem, ScoringState
 from tests.factories import AccountFactory, CsRepFactory
 
 from .test_crm import company, serve_list
@@ -19,12 +20,12 @@ pytestmark = pytest.mark.django_db
 
 
 def dirty() -> bool:
-    state = ScoringState.objects.filter(pk=1).first()
-    return bool(state and state.dirty_since)
+    return scoring.priorities_pending()
 
 
 def clear_dirty() -> None:
     ScoringState.objects.filter(pk=1).update(dirty_since=None)
+    ScoringDirtyItem.objects.all().delete()
 
 
 def test_account_upsert_creates_updates_and_reports_the_changed_fields(pm):

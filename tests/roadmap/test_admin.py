@@ -56,7 +56,7 @@ def test_policy_change_in_admin_is_a_new_version(
     assert response.status_code == 302
     policy.refresh_from_db()
     assert (policy.version, policy.consensus_threshold) == (2, 2)
-    assert ScoringState.objects.get().dirty_since is not None
+    assert scoring.priorities_pending()
 
 
 def _admin_body(obj, form_fields):
@@ -113,7 +113,7 @@ def test_item_status_and_engine_fields_are_read_only_and_edits_go_through_the_se
     assert item.effort == 4 and item.score != 999
     # Through roadmap_item_update: history names the admin, the estimate asks for a recompute.
     assert item.history.first().history_user.username == "root"
-    assert ScoringState.objects.get().dirty_since is not None
+    assert scoring.priorities_pending()
     assert not OutboxEvent.objects.filter(topic="item_shipped").exists()
     assert (
         superuser_client.post(
@@ -134,7 +134,7 @@ def test_item_created_in_admin_goes_through_the_service(
     assert response.status_code == 302, response.content.decode()[:2000]
     item = RoadmapItem.objects.get(title="From the admin")
     assert item.history.first().history_user.username == "root"
-    assert ScoringState.objects.get().dirty_since is not None
+    assert scoring.priorities_pending()
 
 
 def test_votes_are_read_only_in_the_admin(superuser_client):
