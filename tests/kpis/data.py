@@ -71,9 +71,7 @@ def build(*, scale: int = 1) -> dict:
             for k in ("voted", "linked", "none", "declined_only")
         }
         vote(shipped["voted"], accounts[5], reps[2])
-        told = TicketFactory(
-            account=accounts[5], submitter=reps[2], roadmap_item=shipped["linked"]
-        )
+        told = TicketFactory(account=accounts[5], submitter=reps[2], roadmap_item=shipped["linked"])
         FeedbackTicket.objects.filter(pk=told.pk).update(status="shipped")
         FeedbackTicket.objects.filter(
             pk=TicketFactory(account=accounts[4], roadmap_item=shipped["declined_only"]).pk
