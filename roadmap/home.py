@@ -9,7 +9,7 @@ fixed query count.
 
 import datetime as dt
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,7 +53,13 @@ def my_items_panel(request, user) -> dict:
     """Two queries: items my accounts (or my votes) back that shipped in the last 30 days, and
     open ones whose rank moved since last week."""
     now = timezone.now()
-    backed = Vote.objects.filter(Q(rep=user) | Q(account__csm_owner=user)).values("item_id")
+    # A UNION of two index scans (an OR of the two would read every vote).
+    backed = (
+        Vote.objects.filter(rep=user)
+        .order_by()
+        .values("item_id")
+        .union(Vote.objects.filter(account__csm_owner=user).order_by().values("item_id"))
+    )
     shipped = list(
         RoadmapItem.objects.filter(
             pk__in=backed, status=ItemStatus.SHIPPED, shipped_at__gte=now - SHIPPED_RECENTLY
