@@ -27,11 +27,12 @@ class FeedbackConfig(AppConfig):
     role_permissions = ROLE_PERMISSIONS
 
     def ready(self) -> None:
+        from portal.inbox import register_inbox_audience
         from portal.outbox import subscribe
         from portal.registry import NavEntry, Panel, register_nav, register_panel
         from roadmap.demand import register_demand_source
 
-        from . import selectors, subscribers
+        from . import home, inbox, selectors, subscribers
 
         register_demand_source("feedback", selectors.demand_signals)
         register_nav(
@@ -43,5 +44,35 @@ class FeedbackConfig(AppConfig):
             "roadmap_item",
             Panel("feedback/panels/item_tickets.html", "feedback.view_feedbackticket", 20),
         )
+        register_panel(
+            "home",
+            Panel(
+                "feedback/panels/home_at_risk.html",
+                "feedback.add_feedbackticket",
+                10,
+                home.accounts_at_risk_panel,
+            ),
+        )
+        register_panel(
+            "home",
+            Panel(
+                "feedback/panels/home_my_feedback.html",
+                "feedback.add_feedbackticket",
+                20,
+                home.my_feedback_panel,
+            ),
+        )
+        register_panel(
+            "home",
+            Panel(
+                "feedback/panels/home_triage.html",
+                "feedback.triage_feedbackticket",
+                10,
+                home.triage_queue_panel,
+            ),
+        )
+        register_inbox_audience("feedback_submitted", inbox.feedback_submitted_audience)
+        register_inbox_audience("feedback_shipped", inbox.feedback_shipped_audience)
+        register_inbox_audience("item_shipped", inbox.item_shipped_audience)
         subscribe("item_shipped")(subscribers.on_item_shipped)
         subscribe("feedback_shipped")(subscribers.on_feedback_shipped)

@@ -3,6 +3,7 @@ from django.apps import AppConfig
 from portal.roles import merge_role_permissions
 
 from .connectors.roles import ROLE_PERMISSIONS as CONNECTOR_ROLE_PERMISSIONS
+from .kpis.roles import ROLE_PERMISSIONS as KPI_ROLE_PERMISSIONS
 from .maps.roles import ROLE_PERMISSIONS as MAP_ROLE_PERMISSIONS
 
 CONNECTOR_TOOLS = ("jira", "crm", "analytics", "outbound")
@@ -10,12 +11,16 @@ CONNECTOR_TOOLS = ("jira", "crm", "analytics", "outbound")
 
 class IntegrationsConfig(AppConfig):
     name = "integrations"
-    role_permissions = merge_role_permissions(MAP_ROLE_PERMISSIONS, CONNECTOR_ROLE_PERMISSIONS)
+    role_permissions = merge_role_permissions(
+        MAP_ROLE_PERMISSIONS, CONNECTOR_ROLE_PERMISSIONS, KPI_ROLE_PERMISSIONS
+    )
 
     def ready(self) -> None:
         from importlib import import_module
 
         from portal.registry import NavEntry, Panel, register_nav, register_panel
+
+        from . import home
 
         # Each connector registers its kind (client, syncer, webhook, settings validation).
         for tool in CONNECTOR_TOOLS:
@@ -37,3 +42,12 @@ class IntegrationsConfig(AppConfig):
                 10,
             ),
         )
+        register_nav(NavEntry("KPIs", "integrations:kpis", "integrations.view_kpis", 85))
+        for template, perm, order, context in [
+            ("home_checklist", "integrations.change_acceptancecriterion", 10, home.checklist_panel),
+            ("home_sync", "integrations.change_connection", 20, home.sync_panel),
+            ("home_kpis_missing", "integrations.change_kpitarget", 30, home.kpis_missing_panel),
+        ]:
+            register_panel(
+                "home", Panel(f"integrations/panels/{template}.html", perm, order, context)
+            )

@@ -4,5 +4,6 @@ app_name = "integrations"
 
 urlpatterns: list = [
     path("maps/", include("integrations.maps.urls")),
+    path("kpis/", include("integrations.kpis.urls")),
     path("", include("integrations.connectors.urls")),
 ]

@@ -19,10 +19,15 @@ class PortalConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from .registry import NavEntry, register_nav
+        from . import home
+        from .inbox import on_outbox_event
+        from .outbox import subscribe
+        from .registry import NavEntry, Panel, register_nav, register_panel
         from .roles import sync_role_permissions
 
         register_nav(NavEntry("Home", "home", None, 0))
         register_nav(NavEntry("Accounts", "account-list", "portal.view_account", 10))
+        register_panel("home", Panel("portal/panels/home_inbox.html", None, 1, home.inbox_panel))
+        subscribe()(on_outbox_event)
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="portal.sync_role_permissions")

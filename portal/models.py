@@ -12,6 +12,12 @@ from .choices import HEALTH_GREEN_FROM, HEALTH_YELLOW_FROM, HealthBand, Lifecycl
 class User(AbstractUser):
     """A person who signs in to the portal; what they may do comes from their role groups."""
 
+    # Kept by the inbox services (recounted in the transaction that changes the entries), so the
+    # header shows it from the user row the request loads anyway: no query on every page.
+    inbox_unread = models.PositiveIntegerField(default=0, editable=False)
+    # When the user last opened the home page: "what changed since my last visit".
+    home_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     class Meta:
         ordering = ["username"]
 
@@ -150,3 +156,52 @@ class OutboxEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} #{self.pk}"
+
+
+class InboxEntryQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class InboxEntry(models.Model):
+    """One outbox event as it concerns one user: the in-portal side of the e-mail notices.
+
+    Written only by ``portal.inbox.inbox_deliver`` from the outbox relay, with the audience each
+    app registered for the topics it owns; read and marked read by the user on the inbox page.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox_entries"
+    )
+    event = models.ForeignKey(
+        OutboxEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    topic = models.CharField(max_length=60)
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InboxEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "inbox entries"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event"], name="inbox_once_per_event")
+        ]
+        indexes = [
+            models.Index(
+                fields=["user", "-created_at"],
+                name="inbox_unread_idx",
+                condition=Q(read_at__isnull=True),
+            ),
+            models.Index(fields=["user", "-created_at"], name="inbox_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.text}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

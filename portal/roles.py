@@ -39,3 +39,14 @@ def merge_role_permissions(*declarations: dict[str, list[str]]) -> dict[str, lis
         for role, perms in declaration.items():
             merged.setdefault(role, []).extend(perms)
     return merged
+
+
+def users_with_perm(perm: str):
+    """Active users holding ``perm`` through a role group or directly (superusers not implied)."""
+    from django.contrib.auth import get_user_model
+
+    app_label, codename = perm.split(".", 1)
+    match = {"content_type__app_label": app_label, "codename": codename}
+    by_group = Q(**{f"groups__permissions__{k}": v for k, v in match.items()})
+    direct = Q(**{f"user_permissions__{k}": v for k, v in match.items()})
+    return get_user_model().objects.filter(by_group | direct, is_active=True).distinct()

@@ -17,6 +17,9 @@ api_v1 = [
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("inbox/", views.InboxView.as_view(), name="inbox"),
+    path("inbox/read-all", views.inbox_mark_all_read_view, name="inbox-read-all"),
+    path("inbox/<int:pk>/read", views.inbox_mark_read_view, name="inbox-read"),
     path("accounts/", views.AccountListView.as_view(), name="account-list"),
     path("accounts/picker", views.account_picker_options, name="account-picker"),
     path("accounts/<int:pk>/", views.AccountDetailView.as_view(), name="account-detail"),

@@ -33,8 +33,10 @@ class RoadmapConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from portal.inbox import register_inbox_audience
         from portal.registry import NavEntry, Panel, register_nav, register_panel
 
+        from . import home
         from .demand import register_demand_source
         from .selectors import vote_signals
 
@@ -47,3 +49,15 @@ class RoadmapConfig(AppConfig):
             "account",
             Panel("roadmap/panels/account_beta_eligibility.html", "roadmap.view_betaprogram", 20),
         )
+        for template, perm, order, context in [
+            ("home_my_items", "roadmap.add_vote", 30, home.my_items_panel),
+            ("home_beta_invitations", "roadmap.add_vote", 40, home.my_beta_invitations_panel),
+            ("home_top_items", "roadmap.change_roadmapitem", 20, home.top_items_panel),
+            ("home_no_consensus", "roadmap.change_roadmapitem", 30, home.no_consensus_panel),
+            ("home_launches", "roadmap.change_launchplan", 40, home.launches_panel),
+            ("home_betas", "roadmap.change_betaprogram", 50, home.betas_panel),
+        ]:
+            register_panel("home", Panel(f"roadmap/panels/{template}.html", perm, order, context))
+        register_inbox_audience("item_shipped", home.item_shipped_audience)
+        register_inbox_audience("vote_cast", home.vote_cast_audience)
+        register_inbox_audience("roadmap_priority_changed", home.priority_changed_audience)

@@ -18,6 +18,7 @@ from integrations.models import (
     AcceptanceCriterion,
     IntegrationMap,
     IntegrationPoint,
+    KpiMeasurement,
     KpiTarget,
     PendingMapImport,
 )
@@ -115,6 +116,11 @@ def kpi_record(*, kpi: KpiTarget, actor, measured_value: Decimal | None) -> KpiT
     kpi.measured_by = actor if measured_value is not None else None
     kpi.full_clean()
     kpi.save()
+    if measured_value is not None:
+        # The KPI page charts every recorded value, not only the last one.
+        KpiMeasurement.objects.create(
+            kpi=kpi, value=measured_value, measured_at=kpi.measured_at, measured_by=actor
+        )
     return kpi
 
 

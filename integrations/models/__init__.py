@@ -1,7 +1,8 @@
 # Models are split by concern: maps.py (integration maps and checklists), connectors.py
 # (connections, runs, lineage, webhook receipts, deliveries, Jira issue requests), analytics.py
-# (feature usage, processed messages, adoption insights).
+# (feature usage, processed messages, adoption insights), kpis.py (KPI measurement history).
 
 from .analytics import *  # noqa: F403
 from .connectors import *  # noqa: F403
+from .kpis import *  # noqa: F403
 from .maps import *  # noqa: F403

@@ -1,0 +1,151 @@
+"""The feedback app's home panels (slot ``home``): each a selector with a fixed query count.
+
+- CS rep: my accounts at risk with what they asked for and where it stands; my open feedback and
+  what changed on it since my last visit;
+- PM: the triage queue (size, age, oldest first) and the median time to triage, this week against
+  last week.
+"""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.core.cache import cache
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from portal.choices import HealthBand, LifecycleStage
+from portal.models import Account
+from roadmap.models import Vote
+
+from .choices import OPEN_STATUSES, TicketStatus
+from .metrics import hours_label, median_hours, triage_times
+from .models import FeedbackTicket, TicketAccount
+
+AT_RISK_SHOWN = 8
+ASKS_PER_ACCOUNT = 4
+MINE_SHOWN = 8
+CHANGES_SHOWN = 10
+QUEUE_SHOWN = 6
+DEFAULT_LOOKBACK = dt.timedelta(days=7)
+MEDIANS_CACHE_SECONDS = 300
+
+
+def _since(request) -> dt.datetime:
+    previous = getattr(request, "home_previous_visit", None)
+    return previous or timezone.now() - DEFAULT_LOOKBACK
+
+
+def accounts_at_risk_panel(request, user) -> dict:
+    """Three queries: my red or at-risk accounts (largest ARR first), their open tickets and
+    their votes, each with the roadmap item and its status."""
+    accounts = list(
+        Account.objects.managed_by(user)
+        .filter(Q(health_band=HealthBand.RED) | Q(lifecycle_stage=LifecycleStage.AT_RISK))
+        .exclude(lifecycle_stage=LifecycleStage.CHURNED)
+        .order_by("-arr", "name")[: AT_RISK_SHOWN + 1]
+    )
+    more = len(accounts) > AT_RISK_SHOWN
+    accounts = accounts[:AT_RISK_SHOWN]
+    asks: dict[int, list[dict]] = defaultdict(list)
+    if accounts:
+        ids = [a.pk for a in accounts]
+        links = (
+            TicketAccount.objects.filter(account_id__in=ids, ticket__status__in=OPEN_STATUSES)
+            .select_related("ticket__roadmap_item")
+            .order_by("-ticket__created_at")[: AT_RISK_SHOWN * ASKS_PER_ACCOUNT * 4]
+        )
+        for link in links:
+            ticket = link.ticket
+            asks[link.account_id].append(
+                {
+                    "kind": "feedback",
+                    "title": ticket.title,
+                    "url": ticket.get_absolute_url(),
+                    "status": ticket.get_status_display(),
+                    "item": ticket.roadmap_item,
+                }
+            )
+        votes = (
+            Vote.objects.filter(account_id__in=ids)
+            .exclude(item__status="declined")
+            .select_related("item")
+            .order_by("-updated_at")[: AT_RISK_SHOWN * ASKS_PER_ACCOUNT * 4]
+        )
+        for vote in votes:
+            asks[vote.account_id].append(
+                {
+                    "kind": "vote",
+                    "title": vote.item.title,
+                    "url": vote.item.get_absolute_url(),
+                    "status": "voted",
+                    "item": vote.item,
+                }
+            )
+    for account in accounts:
+        account.asks = asks[account.pk][:ASKS_PER_ACCOUNT]
+    return {"accounts": accounts, "more": more}
+
+
+def my_feedback_panel(request, user) -> dict:
+    """Two queries: my open tickets (newest change first) and what others changed on my tickets
+    since my last visit (status moves, merges, links, shipped)."""
+    since = _since(request)
+    # ``involving(user)`` as a UNION of two index scans (an OR of the two would scan every ticket).
+    ids = (
+        FeedbackTicket.objects.filter(submitter=user)
+        .order_by()
+        .values("pk")
+        .union(TicketAccount.objects.filter(added_by=user).order_by().values("ticket_id"))
+    )
+    mine = FeedbackTicket.objects.filter(pk__in=ids)
+    tickets = list(
+        mine.filter(status__in=OPEN_STATUSES)
+        .select_related("account", "roadmap_item")
+        .order_by("-updated_at", "-id")[:MINE_SHOWN]
+    )
+    changes = list(
+        FeedbackTicket.history.filter(id__in=ids, history_date__gt=since)
+        .exclude(history_type="+")
+        .exclude(history_user=user)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:CHANGES_SHOWN]
+    )
+    return {"tickets": tickets, "changes": changes, "since": since}
+
+
+def triage_medians(now: dt.datetime | None = None) -> dict:
+    """Two queries over the tickets' history, cached for a few minutes (they read every triaged
+    ticket's history and move slowly): the median time to triage this week and last week."""
+    now = now or timezone.now()
+    week_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    week_start -= dt.timedelta(days=week_start.weekday())
+    key = f"home:triage-medians:{week_start.date().isoformat()}"
+    medians = cache.get(key)
+    if medians is None:
+        week_before = week_start - dt.timedelta(days=7)
+        medians = {
+            "this_week": median_hours(triage_times(since=week_start, until=now)),
+            "last_week": median_hours(triage_times(since=week_before, until=week_start)),
+            "computed_at": now,
+        }
+        cache.set(key, medians, MEDIANS_CACHE_SECONDS)
+    return medians
+
+
+def triage_queue_panel(request, user) -> dict:
+    """Two queries: the queue's size and oldest ticket, and its oldest tickets; plus the triage
+    medians (two more when they are not cached)."""
+    queue = FeedbackTicket.objects.filter(status=TicketStatus.NEW)
+    stats = queue.aggregate(size=Count("id"), oldest=Min("created_at"))
+    oldest = list(queue.select_related("account").order_by("created_at", "id")[:QUEUE_SHOWN])
+    medians = triage_medians()
+    this_week, last_week = medians["this_week"], medians["last_week"]
+    return {
+        "size": stats["size"],
+        "oldest_at": stats["oldest"],
+        "oldest": oldest,
+        "this_week": hours_label(this_week),
+        "last_week": hours_label(last_week),
+        "faster": this_week is not None and last_week is not None and this_week < last_week,
+        "medians_at": medians["computed_at"],
+    }

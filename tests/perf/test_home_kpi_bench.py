@@ -1,0 +1,148 @@
+"""Benchmark of the home pages (one per role) and the KPI page against a trivial logged-in page,
+on the roadmap benchmark's data set (figures, not a timed test).
+
+The data set is ``test_roadmap_bench._build`` (2,000 items, 5,000 accounts, 200,000 votes, 50,000
+feedback tickets), plus what these pages read: tickets filed over twelve weeks, each triaged
+(one history row out of "new" per ticket, 2 to 80 hours after filing), shipped items with ship
+dates, a week-old rank snapshot and the priority ranks of one recompute. ``BENCH_SCALE=0.25``
+builds a quarter of it. Run with ``make bench PYTEST_ARGS=tests/perf/test_home_kpi_bench.py``.
+"""
+
+import os
+import random
+import statistics
+import time
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from integrations.kpis.selectors import CACHE_VERSION, default_range
+from roadmap import scoring
+from tests.factories import PortalAdminFactory, ProductManagerFactory
+from tests.perf import test_roadmap_bench as roadmap_bench
+
+SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+REQUESTS = 15
+
+
+def _scaled() -> None:
+    for name in ("ITEMS", "ACCOUNTS", "VOTES", "TICKETS"):
+        setattr(roadmap_bench, name, int(getattr(roadmap_bench, name) * SCALE))
+
+
+def _history() -> None:
+    with connection.cursor() as cursor:
+        # Filed over the last twelve weeks; the history says when each left "new".
+        cursor.execute(
+            "UPDATE feedback_feedbackticket SET created_at = now() - (id % 84) * interval '1 day'"
+            " - (id % 24) * interval '1 hour', updated_at = now()"
+        )
+        cursor.execute(
+            "INSERT INTO feedback_historicalfeedbackticket (id, title, description, category, "
+            "impact, source, product_area, customer_quote, status, declined_reason, created_at, "
+            "updated_at, account_id, submitter_id, duplicate_of_id, roadmap_item_id, "
+            "beta_program_id, history_date, history_change_reason, history_type, "
+            "history_user_id) SELECT id, title, description, category, impact, source, "
+            "product_area, customer_quote, 'new', declined_reason, created_at, created_at, "
+            "account_id, submitter_id, NULL, NULL, NULL, created_at, 'Submitted', '+', "
+            "submitter_id FROM feedback_feedbackticket"
+        )
+        cursor.execute(
+            "INSERT INTO feedback_historicalfeedbackticket (id, title, description, category, "
+            "impact, source, product_area, customer_quote, status, declined_reason, created_at, "
+            "updated_at, account_id, submitter_id, duplicate_of_id, roadmap_item_id, "
+            "beta_program_id, history_date, history_change_reason, history_type, "
+            "history_user_id) SELECT id, title, description, category, impact, source, "
+            "product_area, customer_quote, status, declined_reason, created_at, created_at, "
+            "account_id, submitter_id, NULL, roadmap_item_id, NULL, LEAST(now(), created_at + "
+            "(2 + id % 78) * interval '1 hour'), 'Status new → triaged', '~', NULL "
+            "FROM feedback_feedbackticket"
+        )
+        cursor.execute(
+            "UPDATE roadmap_roadmapitem SET shipped_at = now() - (id % 80) * interval '1 day' "
+            "WHERE status = 'shipped'"
+        )
+        cursor.execute("ANALYZE")
+
+
+def _median_ms(samples) -> float:
+    return statistics.median(samples) * 1000
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_home_and_kpi_benchmark(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    _scaled()
+    started = time.perf_counter()
+    built = roadmap_bench._build(random.Random(2026))
+    _history()
+    scoring.priorities_recompute()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO roadmap_scoresnapshot (item_id, recorded_at, score, rank, demand, "
+            "accounts, policy_version) SELECT id, now() - interval '8 days', score, "
+            "GREATEST(1, rank + (id % 5) - 2), 0, 0, 1 FROM roadmap_roadmapitem "
+            "WHERE rank IS NOT NULL"
+        )
+        cursor.execute("ANALYZE")
+    build_s = time.perf_counter() - started
+
+    clients = {}
+    for role, user in [
+        ("rep", built["reps"][0]),
+        ("pm", ProductManagerFactory(username="bench_pm")),
+        ("admin", PortalAdminFactory(username="bench_admin")),
+    ]:
+        clients[role] = Client()
+        clients[role].force_login(user)
+    pages = {
+        "trivial (password change)": (clients["rep"], "/password/change/", False),
+        "home, CS rep": (clients["rep"], "/", False),
+        "home, PM": (clients["pm"], "/", False),
+        "home, admin": (clients["admin"], "/", False),
+        "KPI page, cached": (clients["pm"], "/integrations/kpis/", False),
+        "KPI page, computed (cache cleared)": (clients["pm"], "/integrations/kpis/", True),
+    }
+    samples = {name: [] for name in pages}
+    queries = {}
+    for client, url, _ in pages.values():
+        client.get(url)  # warm-up
+    # Pages alternate, so that load from other processes hits all alike.
+    for _ in range(REQUESTS):
+        for name, (client, url, cold) in pages.items():
+            if cold:  # only the KPI report's entry: the home pages keep their cached medians
+                since, until = default_range()
+                cache.delete(f"kpis:v{CACHE_VERSION}:{since.isoformat()}:{until.isoformat()}")
+            with CaptureQueriesContext(connection) as ctx:
+                t = time.perf_counter()
+                response = client.get(url)
+                samples[name].append(time.perf_counter() - t)
+            assert response.status_code == 200, name
+            queries[name] = len(ctx.captured_queries)
+
+    trivial = _median_ms(samples["trivial (password change)"])
+    lines = [
+        f"\nhome/KPI benchmark (scale {SCALE}): {roadmap_bench.ITEMS} items, "
+        f"{roadmap_bench.ACCOUNTS} accounts, {roadmap_bench.VOTES} votes, "
+        f"{roadmap_bench.TICKETS} tickets with triage history (built in {build_s:.0f} s)"
+    ]
+    for name, values in samples.items():
+        median = _median_ms(values)
+        lines.append(
+            f"  {name:<36} median {median:7.1f} ms  ×{median / trivial:4.1f} of trivial  "
+            f"{queries[name]} queries"
+        )
+    if os.environ.get("BENCH_SLOWEST"):
+        for name, (client, url, _) in pages.items():
+            cache.clear()
+            with CaptureQueriesContext(connection) as ctx:
+                client.get(url)
+            slow = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:4]
+            for q in slow:
+                lines.append(f"    {name}: {q['time']} s {q['sql'][:300]}")
+    lines.append(f"  load average: {os.getloadavg()[0]:.1f} (2 cores), {REQUESTS} requests each")
+    print("\n".join(lines))
