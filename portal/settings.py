@@ -376,3 +376,55 @@ CELERY_BEAT_SCHEDULE["adoption-insights-daily"] = {
     "schedule": crontab(hour=6, minute=30),
     "options": {"expires": 3600},
 }
+
+# --- Adoption of shipped items (integrations/connectors/analytics/adoption.py) -------------------
+# One self-contained block: strict parsing (a bad value names the variable and what it expects),
+# the thresholds the adoption panels, the optimize endpoint and the daily barrier task use, and
+# the beat entry of that task.
+
+
+def _adoption_number(name: str, *, default, kind, low, high):
+    raw = env.str(name, default=str(default)).strip()
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        what = "a whole number" if kind is int else "a number"
+        raise ImproperlyConfigured(f"{name} must be {what} from {low} to {high}, not {raw!r}.")
+    return value
+
+
+# Requesters with no use this many days after ship are barrier accounts (and their CSM is told).
+ADOPTION_BARRIER_DAYS = _adoption_number(
+    "ADOPTION_BARRIER_DAYS", default=14, kind=int, low=1, high=365
+)
+# Items shipped longer ago than this are left out of the barrier messages and reps' lists.
+ADOPTION_BARRIER_HORIZON_DAYS = _adoption_number(
+    "ADOPTION_BARRIER_HORIZON_DAYS", default=120, kind=int, low=1, high=3650
+)
+# Fewer accounts than this in a segment: no rate-based prediction or "lagging" claim for it.
+ADOPTION_MIN_SAMPLE = _adoption_number(
+    "ADOPTION_MIN_SAMPLE", default=5, kind=int, low=1, high=10_000
+)
+# Fewer active accounts than this: "not enough data" instead of a health correlation.
+ADOPTION_MIN_CORRELATION_N = _adoption_number(
+    "ADOPTION_MIN_CORRELATION_N", default=10, kind=int, low=3, high=100_000
+)
+# A segment lags when its rate is below this share of the overall rate.
+ADOPTION_LAGGING_RATIO = _adoption_number(
+    "ADOPTION_LAGGING_RATIO", default=0.5, kind=float, low=0.01, high=0.99
+)
+# Onboarding drop-off worth a recommendation: this share of adopters used it on one day only.
+ADOPTION_DROPOFF_THRESHOLD = _adoption_number(
+    "ADOPTION_DROPOFF_THRESHOLD", default=0.25, kind=float, low=0.0, high=1.0
+)
+# An `adoption_insight` event (once per item) when requester adoption reaches this share.
+ADOPTION_INSIGHT_REQUESTER_THRESHOLD = _adoption_number(
+    "ADOPTION_INSIGHT_REQUESTER_THRESHOLD", default=0.5, kind=float, low=0.01, high=1.0
+)
+CELERY_BEAT_SCHEDULE["adoption-barriers-daily"] = {
+    "task": "integrations.connectors.analytics.tasks.adoption_barriers_daily",
+    "schedule": crontab(hour=8, minute=0),
+    "options": {"expires": 3600},
+}

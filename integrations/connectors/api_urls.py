@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .analytics.api import AdoptionView
+from .analytics.adoption_api import ItemAdoptionView, OptimizeView
 from .api import ConnectionViewSet, DeliveryViewSet, FeatureUsageViewSet, SyncRunViewSet
 from .webhooks import AnalyticsWebhookView, JiraWebhookView
 
@@ -20,6 +20,7 @@ urlpatterns: list = [
         login_not_required(AnalyticsWebhookView.as_view()),
         name="hook-analytics",
     ),
-    path("cs-product/adoption/<str:feature_id>", AdoptionView.as_view(), name="api-adoption"),
+    path("cs-product/adoption/<str:feature_id>", ItemAdoptionView.as_view(), name="api-adoption"),
+    path("cs-product/optimize", OptimizeView.as_view(), name="api-optimize"),
     *router.urls,
 ]
