@@ -28,7 +28,6 @@ from .adoption import item_adoption
 from .adoption_selectors import item_for_adoption
 from .api import AdoptionView
 from .optimize import recommendations
-from .selectors import feature_has_usage
 
 VIEW_USAGE = "integrations.view_featureusage"
 
@@ -107,9 +106,7 @@ class ItemAdoptionView(AdoptionView):
     )
     def get(self, request, feature_id: str):
         item = item_for_adoption(int(feature_id)) if feature_id.isdigit() else None
-        if item is None:
-            if not feature_has_usage(feature_id):
-                raise Http404("No roadmap item with that id and no usage of such a feature key.")
+        if item is None:  # a raw analytics key: 404 there when it was never used
             return super().get(request, feature_id)
         window = ItemWindowSerializer(data=request.query_params)
         window.is_valid(raise_exception=True)
