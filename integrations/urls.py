@@ -5,4 +5,5 @@ app_name = "integrations"
 urlpatterns: list = [
     path("maps/", include("integrations.maps.urls")),
     path("", include("integrations.connectors.urls")),
+    path("", include("integrations.connectors.analytics.urls")),
 ]

@@ -23,7 +23,9 @@ def data(settings):
 def api(user=None, token=False):
     client = APIClient()
     if token:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        client.credentials(
+            HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}"
+        )
     elif user:
         client.force_authenticate(user)
     return client
@@ -75,8 +77,11 @@ def test_neither_item_nor_key_is_404(pm):
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"since": "2026-13-01"}, "since"), ({"until": "soon"}, "until"),
-     ({"since": "2026-11-21", "until": "2026-11-20"}, "since")],
+    [
+        ({"since": "2026-13-01"}, "since"),
+        ({"until": "soon"}, "until"),
+        ({"since": "2026-11-21", "until": "2026-11-20"}, "since"),
+    ],
 )
 def test_bad_dates_are_400_naming_the_field(data, pm, params, field):
     response = api(pm).get(url(data["item"].pk), params)
@@ -114,9 +119,11 @@ def test_optimize_answers_recommendations_with_figures_and_accounts(data, pm):
 
 
 def test_optimize_scoped_to_a_segment(data, pm):
-    body = api(pm).post(
-        OPTIMIZE, {"feature_id": str(data["item"].pk), "segment": "retail"}, format="json"
-    ).json()
+    body = (
+        api(pm)
+        .post(OPTIMIZE, {"feature_id": str(data["item"].pk), "segment": "retail"}, format="json")
+        .json()
+    )
     assert body["scope"] == {"segment": "retail", "beta_program": None}
     assert (body["summary"]["accounts"], body["summary"]["adopters"]) == (3, 1)
 
@@ -143,7 +150,7 @@ def test_optimize_404_for_no_such_item(data, pm):
 
 @pytest.mark.parametrize("extra_accounts", [0, 40])
 def test_api_query_counts_are_constant(data, pm, extra_accounts, django_assert_num_queries):
-    for n in range(extra_accounts):
+    for _ in range(extra_accounts):
         account = AccountFactory(segment="retail")
         FeatureUsage.objects.create(account=account, feature="sso.login", day=SHIPPED_AT.date())
     client = api(pm)

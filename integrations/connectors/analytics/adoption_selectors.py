@@ -191,7 +191,9 @@ def requested_shipped_pairs(
         shipped_at__lte=shipped_until,
         features__isnull=False,
     ).values("pk")
-    keys = RoadmapItemFeature.objects.filter(item_id=OuterRef("item_id")).values("feature_key")
+    keys = RoadmapItemFeature.objects.filter(item_id=OuterRef(OuterRef("item_id"))).values(
+        "feature_key"
+    )
     shipped_day = Subquery(
         RoadmapItem.objects.filter(pk=OuterRef(OuterRef("item_id")))
         .annotate(day=TruncDate("shipped_at"))
@@ -201,6 +203,9 @@ def requested_shipped_pairs(
     used = FeatureUsage.objects.filter(
         account_id=OuterRef("account_id"), feature__in=keys, day__gte=shipped_day, events__gt=0
     )
+    csm_of_account = Subquery(
+        Account.objects.filter(pk=OuterRef("account_id")).values("csm_owner_id")[:1]
+    )
     accounts = Account.objects.active()
     if csm is not None:
         accounts = accounts.filter(csm_owner=csm)
@@ -209,7 +214,9 @@ def requested_shipped_pairs(
     pairs: dict[tuple[int, int], dict] = {}
     for source in demand_sources().values():
         rows = source().filter(item_id__in=items, account_id__in=accounts.values("pk"))
-        rows = rows.annotate(used=Exists(used)).values("item_id", "account_id", "used")
+        rows = rows.annotate(used=Exists(used), csm_id=csm_of_account).values(
+            "item_id", "account_id", "used", "csm_id"
+        )
         for row in rows.order_by():
             key = (row["item_id"], row["account_id"])
             pairs[key] = {**row, "used": row["used"] or pairs.get(key, {}).get("used", False)}
@@ -245,3 +252,9 @@ def unclaimed_feature_keys(*, limit: int = 100) -> list[dict]:
         .order_by("-accounts", "feature")[:limit]
     )
     return list(rows)
+
+
+def account_names(ids) -> dict[int, dict]:
+    """id → {id, name, arr, health_score} (one query)."""
+    rows = Account.objects.filter(pk__in=list(ids)).values("id", "name", "arr", "health_score")
+    return {row["id"]: row for row in rows}

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns: list = [
+    path(
+        "adoption/items/<int:item_id>/milestone",
+        views.MilestoneFormView.as_view(),
+        name="adoption-milestone",
+    ),
+]
