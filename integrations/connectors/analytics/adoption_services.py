@@ -112,7 +112,7 @@ def barrier_notices_send(*, today: dt.date | None = None) -> list[BarrierNotice]
 def _message(item, csm, accounts: list[dict]) -> tuple[str, str]:
     n = len(accounts)
     subject = (
-        f"{n} of your account{'s' if n != 1 else ''} asked for “{item.title}” and "
+        f"{n} of your accounts asked for “{item.title}” and "
         f"{'have' if n != 1 else 'has'} not used it"
     )
     lines = [
