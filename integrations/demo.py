@@ -1,8 +1,13 @@
-"""Demo data for integrations (idempotent): maps first, then connectors."""
+"""Demo data for integrations (idempotent): maps first, then connectors, then adoption."""
 
+from .connectors.analytics.demo import seed as seed_adoption
 from .connectors.demo import seed as seed_connectors
 from .maps.demo import seed as seed_maps
 
 
 def seed(*, scale: int = 1, stdout=None) -> dict:
-    return {**seed_maps(scale=scale, stdout=stdout), **seed_connectors(scale=scale, stdout=stdout)}
+    return {
+        **seed_maps(scale=scale, stdout=stdout),
+        **seed_connectors(scale=scale, stdout=stdout),
+        **seed_adoption(scale=scale, stdout=stdout),
+    }
