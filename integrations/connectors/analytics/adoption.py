@@ -26,7 +26,7 @@ Definitions (the docs and the tests use the same words):
 import datetime as dt
 import math
 from bisect import bisect_right
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from django.conf import settings
 from django.db.models import Q
@@ -120,27 +120,26 @@ def item_adoption(
     scope = Q(segment=segment) if segment else None
     if account_ids is not None:
         scope = (scope or Q()) & Q(pk__in=account_ids)
-    accounts = rows.accounts_for_adoption(item_id=item.pk, scope=scope)
-    usage = rows.usage_by_account(keys=keys, since=shipped, until=until)
+    accounts = [
+        Row(*r, r[8] is not None and r[8] >= since)
+        for r in rows.adoption_rows(
+            item_id=item.pk, keys=keys, since=shipped, until=until, scope=scope
+        )
+    ]
     milestone = rows.milestone_of(item)
     aha_uses = (
         rows.aha_uses_by_account(keys=keys, since=shipped, until=until, days=milestone.days)
         if milestone
         else {}
     )
-    for account in accounts:
-        use = usage.get(account["id"])
-        account["first"] = use["first"] if use else None
-        account["adopted"] = bool(use) and use["last"] >= since
-        account["days"] = use["days"] if use else 0
-        account["events"] = use["events"] if use else 0
-        account["csm"] = _person(account)
-
-    adopters = [a for a in accounts if a["adopted"]]
+    barrier_ids, dropoff = _barrier_ids(accounts, shipped, until), _dropoff(accounts, until)
+    # Names, ARR and CSMs only for the accounts the report lists (one query).
+    details = rows.account_details({*barrier_ids, *dropoff["account_ids"]})
+    adopters = sum(a.adopted for a in accounts)
     report.update(
         accounts=len(accounts),
-        adopters=len(adopters),
-        rate=rate(len(adopters), len(accounts)),
+        adopters=adopters,
+        rate=rate(adopters, len(accounts)),
         by_tier=_breakdown(accounts, "tier", [t.value for t in Tier], dict(Tier.choices)),
         by_segment=_breakdown(accounts, "segment", None, None),
         by_health_band=_breakdown(
@@ -148,15 +147,22 @@ def item_adoption(
         ),
         requesters=_requesters(accounts),
         trend=_weekly_trend(accounts, shipped, until),
-        barriers=_barriers(item, accounts, shipped, until),
+        barriers=_barriers(item, barrier_ids, details, shipped),
         aha=_aha(milestone, accounts, aha_uses, until),
-        dropoff=_dropoff(accounts, until),
+        dropoff=_dropoff_listed(dropoff, details),
         health_correlation=_correlation(accounts),
         prediction=_prediction(accounts, shipped, until),
     )
-    if not usage:
+    if not any(a.first for a in accounts):
         report["note"] = "Mapped, but no usage of its features since it shipped yet."
     return report
+
+
+Row = namedtuple(
+    "Row",
+    "id tier segment health_band health_score csm_owner_id requester first last days adopted",
+)
+MAX_LISTED = 50
 
 
 def _empty() -> dict:
@@ -187,9 +193,9 @@ def _person(account: dict) -> dict | None:
 def _breakdown(accounts, field: str, order, labels) -> list[dict]:
     groups: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for account in accounts:
-        group = groups[account[field] or ""]
+        group = groups[getattr(account, field) or ""]
         group[0] += 1
-        group[1] += account["adopted"]
+        group[1] += account.adopted
     names = order if order is not None else sorted(groups)
     return [
         {
@@ -205,35 +211,39 @@ def _breakdown(accounts, field: str, order, labels) -> list[dict]:
 
 
 def _requesters(accounts) -> dict:
-    asked = [a for a in accounts if a["requester"]]
-    others = [a for a in accounts if not a["requester"]]
-    by_tier = []
-    for tier, label in Tier.choices:
-        a = [x for x in asked if x["tier"] == tier]
-        o = [x for x in others if x["tier"] == tier]
-        if a or o:
-            by_tier.append(
-                {
-                    "tier": tier,
-                    "label": label,
-                    "requesters": len(a),
-                    "requester_adopters": sum(x["adopted"] for x in a),
-                    "requester_rate": rate(sum(x["adopted"] for x in a), len(a)),
-                    "others": len(o),
-                    "other_adopters": sum(x["adopted"] for x in o),
-                    "other_rate": rate(sum(x["adopted"] for x in o), len(o)),
-                }
-            )
-    adopted = sum(a["adopted"] for a in asked)
-    others_adopted = sum(a["adopted"] for a in others)
+    # per tier: [requesters, requester adopters, others, other adopters]
+    tiers: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for a in accounts:
+        counts = tiers[a.tier]
+        offset = 0 if a.requester else 2
+        counts[offset] += 1
+        counts[offset + 1] += a.adopted
+    by_tier = [
+        {
+            "tier": tier,
+            "label": label,
+            "requesters": c[0],
+            "requester_adopters": c[1],
+            "requester_rate": rate(c[1], c[0]),
+            "others": c[2],
+            "other_adopters": c[3],
+            "other_rate": rate(c[3], c[2]),
+        }
+        for tier, label in Tier.choices
+        if (c := tiers.get(tier))
+    ]
+    asked = sum(c[0] for c in tiers.values())
+    adopted = sum(c[1] for c in tiers.values())
+    others = sum(c[2] for c in tiers.values())
+    others_adopted = sum(c[3] for c in tiers.values())
     return {
-        "accounts": len(asked),
+        "accounts": asked,
         "adopters": adopted,
-        "rate": rate(adopted, len(asked)),
+        "rate": rate(adopted, asked),
         "others": {
-            "accounts": len(others),
+            "accounts": others,
             "adopters": others_adopted,
-            "rate": rate(others_adopted, len(others)),
+            "rate": rate(others_adopted, others),
         },
         "by_tier": by_tier,
     }
@@ -243,9 +253,9 @@ def _weekly_trend(accounts, shipped: dt.date, until: dt.date) -> list[dict]:
     """Week n since ship: the share of requesters and of everyone else that had used it by the
     end of that week (cumulative adoption)."""
     weeks = min(MAX_WEEKS, (until - shipped).days // 7 + 1)
-    asked = sorted(a["first"] for a in accounts if a["requester"] and a["first"])
-    others = sorted(a["first"] for a in accounts if not a["requester"] and a["first"])
-    n_asked = sum(1 for a in accounts if a["requester"])
+    asked = sorted(a.first for a in accounts if a.requester and a.first)
+    others = sorted(a.first for a in accounts if not a.requester and a.first)
+    n_asked = sum(1 for a in accounts if a.requester)
     n_others = len(accounts) - n_asked
     trend = []
     for week in range(1, weeks + 1):
@@ -264,41 +274,45 @@ def _weekly_trend(accounts, shipped: dt.date, until: dt.date) -> list[dict]:
     return trend
 
 
-def _barriers(item, accounts, shipped: dt.date, until: dt.date) -> dict:
+def _barrier_ids(accounts, shipped: dt.date, until: dt.date) -> list[int]:
+    if until < shipped + dt.timedelta(days=settings.ADOPTION_BARRIER_DAYS):
+        return []
+    return [a.id for a in accounts if a.requester and a.first is None]
+
+
+def _barriers(item, ids, details, shipped: dt.date) -> dict:
     days = settings.ADOPTION_BARRIER_DAYS
-    ends = shipped + dt.timedelta(days=days)
-    result = {"days": days, "window_ends": ends, "accounts": []}
-    if until < ends:
-        return result
-    barrier = [a for a in accounts if a["requester"] and a["first"] is None]
-    evidence = rows.barrier_evidence({(item.pk, a["id"]) for a in barrier})
-    barrier.sort(key=lambda a: (-float(a["arr"]), a["name"]))
-    result["accounts"] = [
-        {
-            "id": a["id"],
-            "name": a["name"],
-            "url": reverse("account-detail", args=[a["id"]]),
-            "tier": a["tier"],
-            "segment": a["segment"],
-            "arr": float(a["arr"]),
-            "health_score": a["health_score"],
-            "health_band": a["health_band"],
-            "csm": a["csm"],
-            "evidence": evidence.get((item.pk, a["id"]), []),
-        }
-        for a in barrier
-    ]
-    return result
+    evidence = rows.barrier_evidence({(item.pk, i) for i in ids})
+    listed = sorted((details[i] for i in ids), key=lambda a: (-float(a["arr"]), a["name"]))
+    return {
+        "days": days,
+        "window_ends": shipped + dt.timedelta(days=days),
+        "accounts": [
+            {
+                "id": a["id"],
+                "name": a["name"],
+                "url": reverse("account-detail", args=[a["id"]]),
+                "tier": a["tier"],
+                "segment": a["segment"],
+                "arr": float(a["arr"]),
+                "health_score": a["health_score"],
+                "health_band": a["health_band"],
+                "csm": _person(a),
+                "evidence": evidence.get((item.pk, a["id"]), []),
+            }
+            for a in listed
+        ],
+    }
 
 
 def _aha(milestone, accounts, aha_uses, until: dt.date) -> dict | None:
     if milestone is None:
         return None
-    adopters = [a for a in accounts if a["first"]]
-    reached = {a["id"] for a in adopters if aha_uses.get(a["id"], 0) >= milestone.uses}
+    adopters = [a for a in accounts if a.first]
+    reached = {a.id for a in adopters if aha_uses.get(a.id, 0) >= milestone.uses}
     # Adopters still inside their D-day window may yet reach it.
     window_start = until - dt.timedelta(days=milestone.days)
-    open_window = [a for a in adopters if a["id"] not in reached and a["first"] > window_start]
+    open_window = [a for a in adopters if a.id not in reached and a.first > window_start]
     return {
         "uses": milestone.uses,
         "days": milestone.days,
@@ -310,19 +324,24 @@ def _aha(milestone, accounts, aha_uses, until: dt.date) -> dict | None:
 
 
 def _dropoff(accounts, until: dt.date) -> dict:
-    settled = [
-        a
-        for a in accounts
-        if a["first"] and a["first"] <= until - dt.timedelta(days=DROPOFF_QUIET_DAYS)
-    ]
-    once = [a for a in settled if a["days"] == 1]
+    quiet = until - dt.timedelta(days=DROPOFF_QUIET_DAYS)
+    settled = [a for a in accounts if a.first and a.first <= quiet]
+    once = [a.id for a in settled if a.days == 1]
     return {
         "adopters": len(settled),
         "tried_once": len(once),
         "rate": rate(len(once), len(settled)),
         "quiet_days": DROPOFF_QUIET_DAYS,
-        "accounts": [{"id": a["id"], "name": a["name"], "csm": a["csm"]} for a in once],
+        "account_ids": once[:MAX_LISTED],
     }
+
+
+def _dropoff_listed(dropoff: dict, details) -> dict:
+    """The drop-off figures with the first MAX_LISTED accounts named (by name)."""
+    ids = dropoff.pop("account_ids")
+    listed = sorted((details[i] for i in ids), key=lambda a: a["name"])
+    dropoff["accounts"] = [{"id": a["id"], "name": a["name"], "csm": _person(a)} for a in listed]
+    return dropoff
 
 
 def _correlation(accounts) -> dict:
@@ -330,9 +349,7 @@ def _correlation(accounts) -> dict:
     minimum = settings.ADOPTION_MIN_CORRELATION_N
     if n < minimum:
         return {"r": None, "n": n, "reason": f"Not enough data: {n} accounts, {minimum} needed."}
-    r = pearson(
-        [float(a["adopted"]) for a in accounts], [float(a["health_score"]) for a in accounts]
-    )
+    r = pearson([float(a.adopted) for a in accounts], [float(a.health_score) for a in accounts])
     if r is None:
         return {
             "r": None,
@@ -348,7 +365,7 @@ def _prediction(accounts, shipped: dt.date, until: dt.date) -> dict:
     segment's 30-day conversion so far (Wilson 95% per segment, summed)."""
     minimum = settings.ADOPTION_MIN_SAMPLE
     history = (until - shipped).days
-    non_adopters = sum(1 for a in accounts if a["first"] is None)
+    non_adopters = sum(1 for a in accounts if a.first is None)
     base = {"days": PREDICTION_DAYS, "non_adopters": non_adopters, "min_sample": minimum}
     if history < PREDICTION_DAYS:
         return {
@@ -363,11 +380,11 @@ def _prediction(accounts, shipped: dt.date, until: dt.date) -> dict:
     start = until - dt.timedelta(days=PREDICTION_DAYS)
     groups: dict[str, dict] = defaultdict(lambda: {"at_risk": 0, "converted": 0, "remaining": 0})
     for a in accounts:
-        g = groups[a["segment"] or "(none)"]
-        if a["first"] is None or a["first"] > start:
+        g = groups[a.segment or "(none)"]
+        if a.first is None or a.first > start:
             g["at_risk"] += 1
-            g["converted"] += a["first"] is not None
-        g["remaining"] += a["first"] is None
+            g["converted"] += a.first is not None
+        g["remaining"] += a.first is None
     segments, expected, low, high, unpredicted = [], 0.0, 0.0, 0.0, 0
     for name in sorted(groups):
         g = groups[name]
