@@ -1,6 +1,12 @@
+"""Feedback in the admin: for looking things up. Services are the only writers, so what a
+service owns (status, roadmap item, duplicate, submitter, accounts, evidence, …) is read-only
+here, nothing is added or deleted, and the one edit (triage fields) goes through
+``services.ticket_triage`` (history, priority recompute)."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import (
     FeedbackTicket,
     IdempotencyKey,
@@ -10,28 +16,38 @@ from .models import (
 )
 
 
-class TicketAccountInline(admin.TabularInline):
+class ReadOnlyAdminMixin:
+    """Nothing added, changed or deleted through the admin (the records are the services')."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TicketAccountInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = TicketAccount
     extra = 0
     fields = ["account", "added_by", "note", "created_at"]
-    readonly_fields = ["created_at"]
-    raw_id_fields = ["account", "added_by"]
+    readonly_fields = fields
 
 
-class TicketAttachmentInline(admin.TabularInline):
+class TicketAttachmentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = TicketAttachment
     extra = 0
     fields = ["original_name", "file", "content_type", "size", "uploaded_by", "created_at"]
-    readonly_fields = ["content_type", "size", "created_at"]
-    raw_id_fields = ["uploaded_by"]
+    readonly_fields = fields
 
 
-class ShipNotificationInline(admin.TabularInline):
+class ShipNotificationInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ShipNotification
     extra = 0
     fields = ["recipient", "email", "sent_at"]
     readonly_fields = fields
-    can_delete = False
 
 
 @admin.register(FeedbackTicket)
@@ -52,42 +68,69 @@ class FeedbackTicketAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "impact", "category", "source", "account__tier", "created_at"]
     search_fields = ["title", "description", "account__name", "customer_quote"]
     list_select_related = ["account", "roadmap_item", "submitter"]
-    raw_id_fields = ["account", "submitter", "duplicate_of", "roadmap_item", "beta_program"]
     date_hierarchy = "created_at"
     inlines = [TicketAccountInline, TicketAttachmentInline, ShipNotificationInline]
+    # Editable: the triage fields, saved through the triage service. Everything else is written
+    # by a service of its own (submit, join, set status, link, merge) and read-only here.
+    fields = [
+        "title",
+        "account",
+        "submitter",
+        "description",
+        "customer_quote",
+        "source",
+        *services.TRIAGE_FIELDS,
+        "status",
+        "declined_reason",
+        "duplicate_of",
+        "roadmap_item",
+        "beta_program",
+        "account_count",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = [f for f in fields if f not in services.TRIAGE_FIELDS]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.ticket_triage(
+            ticket=obj,
+            actor=request.user,
+            **{name: form.cleaned_data[name] for name in services.TRIAGE_FIELDS},
+        )
 
 
 @admin.register(TicketAccount)
-class TicketAccountAdmin(SimpleHistoryAdmin):
+class TicketAccountAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["ticket", "account", "added_by", "created_at"]
     list_filter = ["account__tier", "created_at"]
     search_fields = ["ticket__title", "account__name", "note"]
     list_select_related = ["ticket", "account", "added_by"]
-    raw_id_fields = ["ticket", "account", "added_by"]
 
 
 @admin.register(TicketAttachment)
-class TicketAttachmentAdmin(admin.ModelAdmin):
+class TicketAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["original_name", "ticket", "content_type", "size", "uploaded_by", "created_at"]
     list_filter = ["content_type"]
     search_fields = ["original_name", "ticket__title"]
     list_select_related = ["ticket", "uploaded_by"]
-    raw_id_fields = ["ticket", "uploaded_by"]
 
 
 @admin.register(ShipNotification)
-class ShipNotificationAdmin(admin.ModelAdmin):
+class ShipNotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["ticket", "recipient", "email", "sent_at"]
     search_fields = ["email", "ticket__title"]
     list_select_related = ["ticket", "recipient"]
-    raw_id_fields = ["ticket", "recipient"]
 
 
 @admin.register(IdempotencyKey)
-class IdempotencyKeyAdmin(admin.ModelAdmin):
+class IdempotencyKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["key", "user", "status_code", "created_at"]
     list_filter = ["status_code"]
     search_fields = ["key", "user__username"]
     list_select_related = ["user"]
-    raw_id_fields = ["user"]
-    readonly_fields = ["request_hash", "response"]

@@ -8,8 +8,7 @@ from roadmap.models import BetaProgram, RoadmapItem
 
 from .attachments import ALLOWED_TYPES, MAX_FILES, evidence_type
 from .choices import TRANSITIONS, TicketStatus
-from .models import FeedbackTicket
-from .services import SUBMIT_FIELDS
+from .models import SUBMIT_FIELDS, FeedbackTicket
 
 
 class MultipleFileInput(forms.ClearableFileInput):

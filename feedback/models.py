@@ -9,6 +9,19 @@ from portal.models import Account
 
 from .choices import NO_DEMAND_STATUSES, Category, Impact, Source, TicketStatus
 
+# What a CS rep fills in when filing feedback (besides the account): the submit service, the
+# form and the API serializer all take their field list from here.
+SUBMIT_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "impact",
+    "source",
+    "product_area",
+    "customer_quote",
+    "beta_program",
+)
+
 
 class FeedbackTicketQuerySet(models.QuerySet):
     def for_lists(self):

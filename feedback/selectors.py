@@ -85,6 +85,25 @@ def tickets_for_item(item_id: int) -> QuerySet:
     )
 
 
+def tickets_in_order(ids: list[int]) -> list[FeedbackTicket]:
+    """These tickets, in this order, as the API shows them (item and accounts prefetched)."""
+    by_id = {
+        t.pk: t
+        for t in FeedbackTicket.objects.filter(pk__in=ids)
+        .select_related("roadmap_item")
+        .prefetch_related("ticket_accounts")
+    }
+    return [by_id[pk] for pk in ids]
+
+
+def ticket_for_status(pk: int) -> FeedbackTicket | None:
+    """The ticket for the status endpoint, its accounts counted live (``account_count``)."""
+    ticket = FeedbackTicket.objects.select_related("roadmap_item").filter(pk=pk).first()
+    if ticket is not None:
+        ticket.account_count = ticket.ticket_accounts.count()
+    return ticket
+
+
 def ticket_for_page(pk: int) -> FeedbackTicket:
     return (
         FeedbackTicket.objects.select_related(

@@ -4,10 +4,14 @@ Each is atomic, validates with ``full_clean``, records the ticket's history with
 and a reason, and tells the roadmap (after commit) when demand on its items changed.
 """
 
-from collections.abc import Iterable
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
 
 from portal.models import Account
 from portal.outbox import outbox_record
@@ -17,18 +21,17 @@ from roadmap.services import roadmap_item_create
 
 from .attachments import MAX_FILES, evidence_type
 from .choices import OPEN_STATUSES, TRANSITIONS, TicketStatus
-from .models import FeedbackTicket, TicketAccount, TicketAttachment
-
-SUBMIT_FIELDS = (
-    "title",
-    "description",
-    "category",
-    "impact",
-    "source",
-    "product_area",
-    "customer_quote",
-    "beta_program",
+from .models import (
+    SUBMIT_FIELDS,
+    FeedbackTicket,
+    IdempotencyKey,
+    TicketAccount,
+    TicketAttachment,
 )
+
+BATCH_LIMIT = 50
+TRIAGE_FIELDS = ("product_area", "category", "impact")
+_UNCHANGED = object()
 
 
 def _save(ticket: FeedbackTicket, *, actor, reason: str = "", fields=None, exclude=None) -> None:
@@ -63,7 +66,7 @@ def feedback_submit(
     if len(files) > MAX_FILES:
         raise ValidationError({"attachments": f"Attach at most {MAX_FILES} files."})
     for upload in files:
-        attachment_add(ticket=ticket, upload=upload, actor=submitter)
+        ticket_attachment_add(ticket=ticket, upload=upload, actor=submitter)
     outbox_record(
         topic="feedback_submitted",
         payload={
@@ -82,9 +85,128 @@ def feedback_submit(
     return ticket
 
 
+@dataclass(frozen=True)
+class BatchAnswer:
+    """What a batch submission answers: the JSON text as first sent (a replay sends the stored
+    text, so it is byte-identical), its status and whether it is a replay."""
+
+    status_code: int
+    content: str
+    replayed: bool = False
+
+    @property
+    def data(self):
+        return json.loads(self.content)
+
+
+def _fingerprint(items) -> str:
+    return hashlib.sha256(json.dumps(items, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _stored_answer(*, submitter, key: str, fingerprint: str) -> BatchAnswer | None:
+    stored = IdempotencyKey.objects.filter(user=submitter, key=key).first()
+    if stored is None:
+        return None
+    if stored.request_hash != fingerprint:
+        return BatchAnswer(
+            status_code=422,
+            content=json.dumps(
+                {"detail": "This Idempotency-Key was used with a different request body."}
+            ),
+        )
+    return BatchAnswer(status_code=stored.status_code, content=stored.response, replayed=True)
+
+
+def batch_size_problem(count: int, *, many: bool) -> str:
+    """Why a batch of ``count`` items is refused, or ``""`` (the API checks this first)."""
+    if many and not count:
+        return "The list is empty: send at least one feedback item."
+    if count > BATCH_LIMIT:
+        return f"A batch holds at most {BATCH_LIMIT} feedback items; this one has {count}."
+    return ""
+
+
+def _ticket_ids(tickets: list[FeedbackTicket]) -> list[int]:
+    return [t.pk for t in tickets]
+
+
 @transaction.atomic
-def attachment_add(*, ticket: FeedbackTicket, upload, actor) -> TicketAttachment:
-    """Store one evidence file through Django's storage API, after checking its content."""
+def feedback_submit_batch(
+    *,
+    submitter,
+    items: Mapping | Sequence[Mapping],
+    idempotency_key: str | None = None,
+    clean: Callable[[object], list[dict]] | None = None,
+    render: Callable[[list[FeedbackTicket]], list] = _ticket_ids,
+) -> BatchAnswer:
+    """File one item (a mapping) or a list of up to ``BATCH_LIMIT``, all or nothing.
+
+    Each item holds ``account`` and :data:`SUBMIT_FIELDS`. ``clean`` (the API's input
+    serializer) turns the items as received into those fields, raising to refuse the batch;
+    without it the items are taken as they are. Any refused item writes nothing at all.
+
+    With an ``idempotency_key`` the first answer is stored with a fingerprint of ``items``: a
+    retry gets that answer back (``replayed``, before any validation, so a retry is answered as
+    the first time); the same key with other items answers 422. Of concurrent requests with one
+    key, one writes and the others get its answer. ``render`` shapes the created tickets for the
+    answer (a list; one item answers its first element)."""
+    key = (idempotency_key or "").strip()[:255]
+    fingerprint = _fingerprint(items)
+    if key and (answer := _stored_answer(submitter=submitter, key=key, fingerprint=fingerprint)):
+        return answer
+    many = not isinstance(items, Mapping)
+    if clean is not None:
+        fields_list = clean(items)
+    else:
+        fields_list = [dict(item) for item in (items if many else [items])]
+    if problem := batch_size_problem(len(fields_list), many=many):
+        raise ValidationError(problem, code="batch_size")
+    try:
+        # A savepoint: a lost race on the key rolls back this request's tickets only.
+        with transaction.atomic():
+            tickets = [
+                _batch_item_submit(submitter=submitter, index=index if many else None, **fields)
+                for index, fields in enumerate(fields_list)
+            ]
+            body = render(tickets)
+            content = json.dumps(body if many else body[0], cls=DjangoJSONEncoder)
+            if key:
+                IdempotencyKey.objects.create(
+                    key=key,
+                    user=submitter,
+                    request_hash=fingerprint,
+                    status_code=201,
+                    response=content,
+                )
+    except IntegrityError:
+        # A concurrent request with the same key won: answer with its response.
+        answer = (
+            _stored_answer(submitter=submitter, key=key, fingerprint=fingerprint) if key else None
+        )
+        if answer is None:
+            raise
+        return answer
+    return BatchAnswer(status_code=201, content=content)
+
+
+def _batch_item_submit(*, submitter, index: int | None, account: Account, **fields):
+    try:
+        return feedback_submit(account=account, submitter=submitter, **fields)
+    except ValidationError as exc:
+        if index is None or not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError(
+            {
+                name: [f"item {index}: {message}" for message in ValidationError(errs).messages]
+                for name, errs in exc.error_dict.items()
+            }
+        ) from exc
+
+
+@transaction.atomic
+def ticket_attachment_add(*, ticket: FeedbackTicket, upload, actor) -> TicketAttachment:
+    """Store one evidence file through Django's storage API, after checking its content: the
+    only writer of evidence files (the submit form's uploads come through here)."""
     try:
         content_type = evidence_type(upload)
     except ValidationError as exc:
@@ -175,13 +297,18 @@ def ticket_triage(
     actor,
     status: str | None = None,
     declined_reason: str = "",
+    roadmap_item=_UNCHANGED,
     **fields,
 ) -> FeedbackTicket:
-    """A PM's triage: product area, category, impact (and a status move, through the workflow)."""
-    allowed = {"product_area", "category", "impact"}
-    unknown = set(fields) - allowed
+    """A PM's triage: product area, category, impact, a status move (through the workflow) and,
+    if given, the roadmap item (``None`` unlinks). The triage form and the API both call this."""
+    unknown = set(fields) - set(TRIAGE_FIELDS)
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    if "product_area" in fields:
+        fields["product_area"] = (fields["product_area"] or "").strip()
+    if roadmap_item is not _UNCHANGED:
+        ticket_link_item(ticket=ticket, item=roadmap_item, actor=actor)
     ticket = _locked(ticket)
     changed = [name for name, value in fields.items() if getattr(ticket, name) != value]
     impact_changed = "impact" in changed

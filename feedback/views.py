@@ -1,22 +1,21 @@
 """Feedback pages: capture (with similar tickets while typing), my feedback, the ticket page,
 triage and the tickets of a roadmap item. Thin: forms in, one service call, redirect or partial."""
 
-import csv
-
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
 from django_filters.views import FilterView
 
+from portal.csvexport import csv_response
+from portal.errors import form_add_service_error
+from portal.viewmixins import ServiceFormMixin
 from roadmap.models import BetaProgram, RoadmapItem
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .filtersets import FeedbackFilterSet
 from .forms import (
     CreateItemForm,
@@ -27,28 +26,14 @@ from .forms import (
     TriageForm,
 )
 from .models import FeedbackTicket, TicketAttachment
+from .permissions import PredicateRequiredMixin, required
 from .search import similar_tickets
-
-VIEW = "feedback.view_feedbackticket"
-ADD = "feedback.add_feedbackticket"
-JOIN = "feedback.join_feedbackticket"
-TRIAGE = "feedback.triage_feedbackticket"
-
-
-def _apply(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (unknown fields on the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
 
 # --- Capture ----------------------------------------------------------------------------------
 
 
-class FeedbackCreateView(PermissionRequiredMixin, FormView):
-    permission_required = ADD
+class FeedbackCreateView(PredicateRequiredMixin, ServiceFormMixin, FormView):
+    predicate = permissions.can_submit
     form_class = FeedbackForm
     template_name = "feedback/ticket_form.html"
 
@@ -78,22 +63,18 @@ class FeedbackCreateView(PermissionRequiredMixin, FormView):
         context["product_areas"] = selectors.product_areas()
         return context
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = dict(form.cleaned_data)
         files = data.pop("attachments", [])
-        account = data.pop("account")
-        try:
-            ticket = services.feedback_submit(
-                account=account, submitter=self.request.user, files=files, **data
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Thanks — feedback #{ticket.pk} for {account} is filed.")
-        return redirect(ticket)
+        return services.feedback_submit(
+            account=data.pop("account"), submitter=self.request.user, files=files, **data
+        )
+
+    def get_success_message(self, form) -> str:
+        return f"Thanks — feedback #{self.object.pk} for {self.object.account} is filed."
 
 
-@permission_required(VIEW, raise_exception=True)
+@required(permissions.can_view)
 def similar(request):
     """The similar-tickets fragment shown while the title is typed (htmx)."""
     title = request.GET.get("title", "")
@@ -108,7 +89,7 @@ def similar(request):
     )
 
 
-@permission_required(JOIN, raise_exception=True)
+@required(permissions.can_join)
 def join(request, pk):
     """ "Add my account to this one". htmx posts from the similar list answer with a fragment;
     without JavaScript a small page with the account picker does the same."""
@@ -123,7 +104,7 @@ def join(request, pk):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            form_add_service_error(form, exc)
         else:
             text = f"{form.cleaned_data['account']} is now on #{ticket.pk} {ticket.title}."
             if request.htmx:
@@ -142,8 +123,8 @@ def join(request, pk):
 # --- Lists ------------------------------------------------------------------------------------
 
 
-class MyFeedbackView(PermissionRequiredMixin, ListView):
-    permission_required = ADD
+class MyFeedbackView(PredicateRequiredMixin, ListView):
+    predicate = permissions.can_submit
     template_name = "feedback/mine.html"
     context_object_name = "tickets"
     paginate_by = 50
@@ -152,10 +133,10 @@ class MyFeedbackView(PermissionRequiredMixin, ListView):
         return selectors.tickets_mine(self.request.user)
 
 
-class TriageView(PermissionRequiredMixin, FilterView):
+class TriageView(PredicateRequiredMixin, FilterView):
     """The PM's queue: new tickets oldest first unless the filters say otherwise."""
 
-    permission_required = TRIAGE
+    predicate = permissions.can_triage
     filterset_class = FeedbackFilterSet
     template_name = "feedback/triage.html"
     context_object_name = "tickets"
@@ -181,18 +162,14 @@ class TriageView(PermissionRequiredMixin, FilterView):
         return context
 
 
-def _cell(value) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (=, +, -, @ at the start)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+EXPORT_HEADER = [
+    "id", "created", "status", "title", "account", "tier", "health", "arr", "accounts",
+    "category", "impact", "source", "product_area", "submitter", "roadmap_item_id",
+    "roadmap_item", "url",
+]  # fmt: skip
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-@permission_required(TRIAGE, raise_exception=True)
+@required(permissions.can_triage)
 def triage_export(request):
     """The triage list, filtered the same way, as CSV (streamed)."""
     data = request.GET if request.GET else {"status": ["new"]}
@@ -201,46 +178,33 @@ def triage_export(request):
     )
     if not filterset.is_valid():
         raise Http404("Invalid filters.")
-    writer = csv.writer(_Echo())
-    header = [
-        "id", "created", "status", "title", "account", "tier", "health", "arr", "accounts",
-        "category", "impact", "source", "product_area", "submitter", "roadmap_item_id",
-        "roadmap_item", "url",
-    ]  # fmt: skip
-
-    def rows():
-        yield writer.writerow(header)
-        for t in filterset.qs.iterator(chunk_size=500):
-            yield writer.writerow(
-                _cell(v)
-                for v in [
-                    t.pk,
-                    t.created_at.isoformat(),
-                    t.status,
-                    t.title,
-                    t.account.name,
-                    t.account.tier,
-                    t.account.health_score,
-                    t.account.arr,
-                    "; ".join(link.account.name for link in t.ticket_accounts.all()),
-                    t.category,
-                    t.impact,
-                    t.source,
-                    t.product_area,
-                    t.submitter.username,
-                    t.roadmap_item_id or "",
-                    t.roadmap_item.title if t.roadmap_item else "",
-                    request.build_absolute_uri(t.get_absolute_url()),
-                ]
-            )
-
+    rows = (
+        [
+            t.pk,
+            t.created_at.isoformat(),
+            t.status,
+            t.title,
+            t.account.name,
+            t.account.tier,
+            t.account.health_score,
+            t.account.arr,
+            "; ".join(link.account.name for link in t.ticket_accounts.all()),
+            t.category,
+            t.impact,
+            t.source,
+            t.product_area,
+            t.submitter.username,
+            t.roadmap_item_id or "",
+            t.roadmap_item.title if t.roadmap_item else "",
+            request.build_absolute_uri(t.get_absolute_url()),
+        ]
+        for t in filterset.qs.iterator(chunk_size=500)
+    )
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="feedback-{stamp}.csv"'
-    return response
+    return csv_response(filename=f"feedback-{stamp}.csv", header=EXPORT_HEADER, rows=rows)
 
 
-@permission_required(VIEW, raise_exception=True)
+@required(permissions.can_view)
 def item_tickets(request, item_id):
     """Tickets linked to one roadmap item: a fragment for the item page, or a page of its own."""
     item = get_object_or_404(RoadmapItem, pk=item_id)
@@ -257,16 +221,14 @@ def item_tickets(request, item_id):
 
 
 def _ticket_context(request, ticket, **forms) -> dict:
-    user = request.user
-    can_triage = user.has_perm(TRIAGE)
+    can = permissions.ticket_actions(request.user, ticket)
     context = {
         "ticket": ticket,
         "history": selectors.ticket_history(ticket),
-        "can_triage": can_triage,
-        "can_join": user.has_perm(JOIN) and ticket.status != "duplicate",
+        "can": can,
         "join_form": forms.get("join_form") or JoinForm(),
     }
-    if can_triage:
+    if can["triage"]:
         context.update(
             product_areas=selectors.product_areas(),
             triage_form=forms.get("triage_form") or TriageForm(ticket=ticket),
@@ -279,7 +241,7 @@ def _ticket_context(request, ticket, **forms) -> dict:
     return context
 
 
-@permission_required(VIEW, raise_exception=True)
+@required(permissions.can_view)
 def ticket_detail(request, pk):
     try:
         ticket = selectors.ticket_for_page(pk)
@@ -307,8 +269,8 @@ def _after_action(request, ticket, text: str | None = None, **forms):
 
 
 def _triage_ticket(request, pk) -> FeedbackTicket:
-    if not request.user.has_perm(TRIAGE):
-        raise PermissionDenied("Only product managers triage feedback.")
+    if not permissions.can_triage(request.user):
+        raise PermissionDenied(permissions.TRIAGE_REFUSED)
     return get_object_or_404(FeedbackTicket, pk=pk)
 
 
@@ -322,14 +284,14 @@ def triage_ticket(request, pk):
             services.ticket_triage(
                 ticket=ticket,
                 actor=request.user,
-                product_area=data["product_area"].strip(),
+                product_area=data["product_area"],
                 category=data["category"],
                 impact=data["impact"],
                 status=data["status"] or None,
                 declined_reason=data["declined_reason"],
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            form_add_service_error(form, exc)
         else:
             return _after_action(request, ticket, f"#{ticket.pk} is triaged.")
     return _after_action(request, ticket, triage_form=form)
@@ -344,7 +306,7 @@ def mark_duplicate(request, pk):
         try:
             services.ticket_mark_duplicate(ticket=ticket, kept=kept, actor=request.user)
         except ValidationError as exc:
-            form.add_error("kept", exc.messages)
+            form_add_service_error(form, exc)
         else:
             messages.success(request, f"#{ticket.pk} is merged into #{kept.pk}.")
             if request.htmx:
@@ -370,8 +332,8 @@ def link_item(request, pk):
 @require_POST
 def create_item(request, pk):
     ticket = _triage_ticket(request, pk)
-    if not request.user.has_perm("roadmap.add_roadmapitem"):
-        raise PermissionDenied("Your role cannot create roadmap items.")
+    if not permissions.can_create_item(request.user, ticket):
+        raise PermissionDenied(permissions.CREATE_ITEM_REFUSED)
     form = CreateItemForm(request.POST)
     if form.is_valid():
         try:
@@ -379,13 +341,13 @@ def create_item(request, pk):
                 ticket=ticket, actor=request.user, owner=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            form_add_service_error(form, exc)
         else:
             return _after_action(request, ticket, f"Roadmap item #{item.pk} {item} is created.")
     return _after_action(request, ticket, item_form=form)
 
 
-@permission_required("feedback.view_ticketattachment", raise_exception=True)
+@required(permissions.can_view_evidence)
 def attachment(request, pk):
     """Evidence is served through this view (permission-checked), never straight from media."""
     evidence = get_object_or_404(TicketAttachment, pk=pk)

@@ -5,15 +5,22 @@ from portal.roles import merge_role_permissions
 from .connectors.roles import ROLE_PERMISSIONS as CONNECTOR_ROLE_PERMISSIONS
 from .maps.roles import ROLE_PERMISSIONS as MAP_ROLE_PERMISSIONS
 
+CONNECTOR_TOOLS = ("jira", "crm", "analytics", "outbound")
+
 
 class IntegrationsConfig(AppConfig):
     name = "integrations"
     role_permissions = merge_role_permissions(MAP_ROLE_PERMISSIONS, CONNECTOR_ROLE_PERMISSIONS)
 
     def ready(self) -> None:
-        # Registers the outbox subscriber for outbound deliveries (webhooks, Slack).
+        from importlib import import_module
+
         from portal.registry import NavEntry, Panel, register_nav, register_panel
 
+        # Each connector registers its kind (client, syncer, webhook, settings validation).
+        for tool in CONNECTOR_TOOLS:
+            import_module(f"integrations.connectors.{tool}.connector")
+        # The outbox subscriber for outbound deliveries (webhooks, Slack).
         from .connectors.outbound import subscriber  # noqa: F401
 
         register_nav(

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Account, OutboxEvent, User
+from .outbox import outbox_redispatch
 
 
 @admin.register(User)
@@ -59,6 +60,16 @@ class OutboxEventAdmin(admin.ModelAdmin):
     def short_error(self, obj):
         return obj.last_error[:80]
 
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     @admin.action(description="Dispatch again (mark pending)")
     def mark_pending(self, request, queryset):
-        queryset.update(dispatched_at=None)
+        count = outbox_redispatch(event_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"{count} event(s) will be dispatched again.")

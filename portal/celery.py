@@ -10,4 +10,4 @@ app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Areas inside an app keep their tasks beside their code.
-app.autodiscover_tasks(["roadmap.beta", "integrations.maps", "integrations.connectors"])
+app.autodiscover_tasks(["roadmap.launches", "integrations.connectors"])

@@ -88,3 +88,10 @@ def outbox_relay_batch(*, limit: int = 200) -> int:
             event.save(update_fields=["attempts", "dispatched_at", "last_error"])
             dispatched += 1
     return dispatched
+
+
+def outbox_redispatch(*, event_ids: list[int]) -> int:
+    """Offer events to their subscribers again (subscribers are idempotent); returns how many."""
+    count = OutboxEvent.objects.filter(pk__in=event_ids).update(dispatched_at=None)
+    nudge(RELAY_TASK)
+    return count

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 from portal.roles import merge_role_permissions
 
-from .beta.roles import ROLE_PERMISSIONS as BETA_ROLE_PERMISSIONS
+from .betas.roles import ROLE_PERMISSIONS as BETA_ROLE_PERMISSIONS
+from .launches.roles import ROLE_PERMISSIONS as LAUNCH_ROLE_PERMISSIONS
 
 READ = ["roadmap.view_roadmapitem", "roadmap.view_vote", "roadmap.view_scoringpolicy"]
 
@@ -27,7 +28,9 @@ ROLE_PERMISSIONS = {
 
 class RoadmapConfig(AppConfig):
     name = "roadmap"
-    role_permissions = merge_role_permissions(ROLE_PERMISSIONS, BETA_ROLE_PERMISSIONS)
+    role_permissions = merge_role_permissions(
+        ROLE_PERMISSIONS, BETA_ROLE_PERMISSIONS, LAUNCH_ROLE_PERMISSIONS
+    )
 
     def ready(self) -> None:
         from portal.registry import NavEntry, Panel, register_nav, register_panel

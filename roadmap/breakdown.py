@@ -93,8 +93,10 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
-def explain(b: dict, *, rank: int | None, open_items: int) -> list[str]:
-    """ "Why is this ranked here?" in sentences a CS rep understands."""
+def explain(b: dict) -> list[str]:
+    """ "Why is this ranked here?" in sentences a CS rep understands. The rank itself is not in
+    them (the item page says it from ``item.rank``): a vote on one item moves other items' ranks,
+    and their stored explanations stay true."""
     if not b["accounts"]:
         lines = [
             "No account has voted for this item or linked feedback to it yet, so its demand is 0."
@@ -126,8 +128,6 @@ def explain(b: dict, *, rank: int | None, open_items: int) -> list[str]:
         f"Product's estimates: impact {b['impact']:g} × confidence {b['confidence']:g} "
         f"÷ effort {b['effort']:g}, giving a score of {b['score']:.2f}."
     )
-    if rank is not None:
-        lines.append(f"That ranks it #{rank} of {open_items} open items.")
     if b["top_accounts"]:
         tops = [f"{a['name']} ({a['share']:g}% of demand)" for a in b["top_accounts"] if a["share"]]
         if tops:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from portal.models import Account, User
 
-from .beta.demo import seed as seed_beta
+from .betas.demo import seed as seed_beta
 from .choices import HealthImpact, ItemStatus
 from .models import RoadmapItem, Vote
 from .scoring import priorities_recompute

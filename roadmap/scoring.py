@@ -24,7 +24,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, IntegerField, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from portal.background import nudge
@@ -33,7 +35,7 @@ from portal.outbox import outbox_record_many
 from .breakdown import explain, item_demand, score_item
 from .choices import OPEN_STATUSES
 from .demand import SIGNAL_COLUMNS, demand_sources
-from .models import RoadmapItem, ScoreSnapshot, ScoringPolicy, ScoringState
+from .models import RoadmapItem, ScoreSnapshot, ScoringDirtyItem, ScoringPolicy, ScoringState
 
 logger = logging.getLogger(__name__)
 
@@ -61,16 +63,20 @@ def _factor_case(factors: dict, default) -> tuple[str, list]:
     return f"CAST(CASE s.level {whens} ELSE %s END AS DOUBLE PRECISION)", [*params, float(default)]
 
 
-def signals_sql(policy: ScoringPolicy) -> tuple[str, list]:
+def signals_sql(policy: ScoringPolicy, *, item_ids: list[int] | None = None) -> tuple[str, list]:
     """Every registered demand source as one ``UNION ALL`` of (item_id, account_id, factor,
     is_vote, actor_id): the factor is the vote's health factor or, for every other kind, the
-    impact factor of its level. Sources that can match nothing are left out."""
+    impact factor of its level. Sources that can match nothing are left out. With ``item_ids``
+    each source is filtered to those items (an incremental recompute)."""
     health = policy.health_factors()
     impact = policy.impact_factors()
     parts, params = [], []
     for kind, source in sorted(demand_sources().items()):
+        rows = source().order_by()
+        if item_ids is not None:
+            rows = rows.filter(item_id__in=item_ids)
         try:
-            sql, source_params = source().order_by().values(*SIGNAL_COLUMNS).query.sql_with_params()
+            sql, source_params = rows.values(*SIGNAL_COLUMNS).query.sql_with_params()
         except EmptyResultSet:
             continue
         is_vote = kind == VOTE_KIND
@@ -90,11 +96,13 @@ def signals_sql(policy: ScoringPolicy) -> tuple[str, list]:
     return " UNION ALL ".join(parts), params
 
 
-def demand_sql(policy: ScoringPolicy, *, top: int = TOP_ACCOUNTS) -> tuple[str, list]:
+def demand_sql(
+    policy: ScoringPolicy, *, top: int = TOP_ACCOUNTS, item_ids: list[int] | None = None
+) -> tuple[str, list]:
     """The aggregate behind a recompute: per open item its demand, accounts, total ARR, votes,
     other signals, distinct voting CS reps, and its ``top`` contributing accounts (one row each;
-    items without demand return no row)."""
-    union, params = signals_sql(policy)
+    items without demand return no row). ``item_ids`` limits it to those items."""
+    union, params = signals_sql(policy, item_ids=item_ids)
     tiers = policy.tier_weights()
     # Only our own table names and compiled source SQL are interpolated; values are parameters.
     sql = f"""
@@ -168,15 +176,25 @@ def _lock() -> None:
     # SQLite: transactions start IMMEDIATE (settings), so writers already run one at a time.
 
 
-def _fetch_demand(policy: ScoringPolicy) -> dict[int, dict]:
-    sql, params = demand_sql(policy)
+def _fetch_demand(policy: ScoringPolicy, item_ids: list[int] | None = None) -> dict[int, dict]:
+    sql, params = demand_sql(policy, item_ids=item_ids)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return item_demand(cursor.fetchall())
 
 
-def _write_scores(rows: list[tuple[int, Decimal, int | None, dict]], now) -> None:
-    """One bulk UPDATE of score, rank, breakdown and scored_at."""
+def _quantized(value) -> Decimal:
+    return Decimal(str(value)).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _rank_key(score: Decimal, accounts: int, pk: int) -> tuple:
+    """The order of the board: score, then the number of accounts asking, then age. Ranks come
+    from the stored (quantized) score, so a full and an incremental run agree exactly."""
+    return (-score, -accounts, pk)
+
+
+def _update_items(rows: list[tuple], now, *, ranks_only: bool = False) -> None:
+    """One bulk UPDATE: (id, score, rank, breakdown) rows, or (id, rank) with ``ranks_only``."""
     if not rows:
         return
     table = RoadmapItem._meta.db_table
@@ -184,6 +202,13 @@ def _write_scores(rows: list[tuple[int, Decimal, int | None, dict]], now) -> Non
         import json
 
         with connection.cursor() as cursor:
+            if ranks_only:
+                cursor.execute(
+                    f"UPDATE {table} AS i SET rank = v.rank "  # noqa: S608
+                    "FROM unnest(%s::bigint[], %s::integer[]) AS v(id, rank) WHERE i.id = v.id",
+                    [[r[0] for r in rows], [r[1] for r in rows]],
+                )
+                return
             cursor.execute(
                 f"UPDATE {table} AS i SET score = v.score, rank = v.rank, "  # noqa: S608
                 "score_breakdown = v.breakdown::jsonb, scored_at = %s "
@@ -198,11 +223,17 @@ def _write_scores(rows: list[tuple[int, Decimal, int | None, dict]], now) -> Non
                 ],
             )
         return
+    if ranks_only:
+        objs = [RoadmapItem(pk=pk, rank=rank) for pk, rank in rows]
+        RoadmapItem.objects.bulk_update(objs, ["rank"], batch_size=500)
+        return
     objs = [
         RoadmapItem(pk=pk, score=score, rank=rank, score_breakdown=b, scored_at=now)
         for pk, score, rank, b in rows
     ]
-    RoadmapItem.objects.bulk_update(objs, ["score", "rank", "score_breakdown", "scored_at"])
+    RoadmapItem.objects.bulk_update(
+        objs, ["score", "rank", "score_breakdown", "scored_at"], batch_size=500
+    )
 
 
 def _record_rank_events(changes: list[dict]) -> None:
@@ -212,30 +243,11 @@ def _record_rank_events(changes: list[dict]) -> None:
     outbox_record_many(topic="roadmap_priority_changed", payloads=changes)
 
 
-@transaction.atomic
-def priorities_recompute() -> RecomputeResult:
-    """Recompute scores, ranks and breakdowns of every item; snapshot them; record rank changes.
-
-    Queries: lock, policy, items, the aggregate, the update, the snapshots, the events and the
-    state — the same whatever the data size."""
-    started = time.monotonic()
-    _lock()
-    policy = ScoringPolicy.current()
-    now = timezone.now()
-    items = list(
-        RoadmapItem.objects.filter(status__in=OPEN_STATUSES).values_list(
-            "id", "title", "impact", "confidence", "effort", "rank", "score"
-        )
-    )
-    closed_ranked = list(
-        RoadmapItem.objects.exclude(status__in=OPEN_STATUSES)
-        .filter(rank__isnull=False)
-        .values_list("id", "title", "rank")
-    )
-    demand = _fetch_demand(policy)
-
-    scored = []
-    for pk, title, impact, confidence, effort, old_rank, _old in items:
+def _score(items, demand, policy) -> dict[int, tuple]:
+    """``{id: (title, old_rank, score, breakdown)}`` for rows of (id, title, impact, confidence,
+    effort, rank) and the demand the aggregate returned."""
+    scored = {}
+    for pk, title, impact, confidence, effort, old_rank in items:
         b = score_item(
             demand=demand.get(pk),
             impact=impact,
@@ -243,63 +255,148 @@ def priorities_recompute() -> RecomputeResult:
             effort=effort,
             policy=policy,
         )
-        scored.append((pk, title, old_rank, b))
-    scored.sort(key=lambda s: (-s[3]["score"], -s[3]["accounts"], s[0]))
+        b["explanation"] = explain(b)
+        scored[pk] = (title, old_rank, _quantized(b["score"]), b)
+    return scored
 
-    writes, snapshots, changes = [], [], []
-    for position, (pk, title, old_rank, b) in enumerate(scored, start=1):
-        b["explanation"] = explain(b, rank=position, open_items=len(scored))
-        score = Decimal(str(b["score"])).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
-        writes.append((pk, score, position, b))
-        snapshots.append(
-            ScoreSnapshot(
-                item_id=pk,
-                recorded_at=now,
-                score=score,
-                rank=position,
-                demand=Decimal(str(b["demand"])).quantize(FOUR_PLACES),
-                accounts=b["accounts"],
-                policy_version=policy.version,
-            )
-        )
-        if old_rank != position:
-            changes.append(
-                {
-                    "item_id": pk,
-                    "title": title,
-                    "previous_rank": old_rank,
-                    "rank": position,
-                    "score": str(score),
-                }
-            )
-    # Shipped and declined items keep their last score but leave the ranking.
-    closed = RoadmapItem.objects.filter(pk__in=[c[0] for c in closed_ranked])
-    if closed_ranked:
-        closed.update(rank=None)
-        changes += [
-            {"item_id": pk, "title": title, "previous_rank": rank, "rank": None, "score": None}
-            for pk, title, rank in closed_ranked
-        ]
 
-    _write_scores(writes, now)
-    ScoreSnapshot.objects.bulk_create(snapshots, batch_size=2000)
-    _record_rank_events(changes)
+def _change(pk, title, old_rank, rank, score) -> dict:
+    return {
+        "item_id": pk,
+        "title": title,
+        "previous_rank": old_rank,
+        "rank": rank,
+        "score": None if score is None else str(score),
+    }
+
+
+def _snapshot(pk, now, score, rank, b, policy) -> ScoreSnapshot:
+    return ScoreSnapshot(
+        item_id=pk,
+        recorded_at=now,
+        score=score,
+        rank=rank,
+        demand=_quantized(b.get("demand", 0)),
+        accounts=b.get("accounts", 0),
+        policy_version=policy.version,
+    )
+
+
+def _finish(*, started, now, items: int, changes: int, policy) -> RecomputeResult:
     duration_ms = int((time.monotonic() - started) * 1000)
     ScoringState.objects.filter(pk=_state().pk).update(
         runs=F("runs") + 1,
         last_started_at=now,
         last_finished_at=timezone.now(),
         last_duration_ms=duration_ms,
-        last_items=len(writes),
-        last_rank_changes=len(changes),
+        last_items=items,
+        last_rank_changes=changes,
         last_error="",
     )
     return RecomputeResult(
-        items=len(writes),
-        rank_changes=len(changes),
-        duration_ms=duration_ms,
-        policy_version=policy.version,
+        items=items, rank_changes=changes, duration_ms=duration_ms, policy_version=policy.version
     )
+
+
+ITEM_INPUTS = ("id", "title", "impact", "confidence", "effort", "rank")
+
+
+@transaction.atomic
+def priorities_recompute() -> RecomputeResult:
+    """Recompute scores, ranks and breakdowns of every item; snapshot them; record rank changes.
+
+    Queries: lock, policy, items, the aggregate, the update, the snapshots, the events and the
+    state — the same whatever the data size. Items waiting for an incremental run are covered."""
+    started = time.monotonic()
+    _lock()
+    policy = ScoringPolicy.current()
+    now = timezone.now()
+    ScoringDirtyItem.objects.all().delete()
+    items = list(RoadmapItem.objects.filter(status__in=OPEN_STATUSES).values_list(*ITEM_INPUTS))
+    closed_ranked = list(
+        RoadmapItem.objects.exclude(status__in=OPEN_STATUSES)
+        .filter(rank__isnull=False)
+        .values_list("id", "title", "rank")
+    )
+    scored = _score(items, _fetch_demand(policy), policy)
+    order = sorted(scored, key=lambda pk: _rank_key(scored[pk][2], scored[pk][3]["accounts"], pk))
+
+    writes, snapshots, changes = [], [], []
+    for position, pk in enumerate(order, start=1):
+        title, old_rank, score, b = scored[pk]
+        writes.append((pk, score, position, b))
+        snapshots.append(_snapshot(pk, now, score, position, b, policy))
+        if old_rank != position:
+            changes.append(_change(pk, title, old_rank, position, score))
+    # Shipped and declined items keep their last score but leave the ranking.
+    if closed_ranked:
+        RoadmapItem.objects.filter(pk__in=[c[0] for c in closed_ranked]).update(rank=None)
+        changes += [_change(pk, title, rank, None, None) for pk, title, rank in closed_ranked]
+
+    _update_items(writes, now)
+    ScoreSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+    _record_rank_events(changes)
+    return _finish(started=started, now=now, items=len(writes), changes=len(changes), policy=policy)
+
+
+@transaction.atomic
+def priorities_recompute_items(item_ids: Iterable[int]) -> RecomputeResult:
+    """Re-score only ``item_ids`` (their demand from the same aggregate, limited to them), then
+    re-rank every open item from the stored scores. Gives exactly the scores and ranks a full
+    :func:`priorities_recompute` would (``tests/roadmap/test_incremental.py`` compares them).
+
+    Snapshots and ``roadmap_priority_changed`` events only for what changed."""
+    started = time.monotonic()
+    _lock()
+    policy = ScoringPolicy.current()
+    now = timezone.now()
+    ids = sorted(set(item_ids))
+    touched = list(
+        RoadmapItem.objects.filter(pk__in=ids, status__in=OPEN_STATUSES).values_list(
+            *ITEM_INPUTS, "score"
+        )
+    )
+    old_scores = {row[0]: row[-1] for row in touched}
+    scored = _score([row[:-1] for row in touched], _fetch_demand(policy, ids), policy)
+    # Everything else that is ranked or open, with what is stored.
+    others = (
+        RoadmapItem.objects.exclude(pk__in=list(scored))
+        .filter(Q(status__in=OPEN_STATUSES) | Q(rank__isnull=False))
+        .annotate(n_accounts=Cast(KT("score_breakdown__accounts"), IntegerField()))
+        .values_list("id", "title", "rank", "score", "n_accounts", "status")
+    )
+    ranked = [(pk, score, b["accounts"]) for pk, (_t, _r, score, b) in scored.items()]
+    titles = {pk: (t, r) for pk, (t, r, _s, _b) in scored.items()}
+    leaving = []
+    for pk, title, rank, score, n_accounts, status in others:
+        titles[pk] = (title, rank)
+        if status in OPEN_STATUSES:
+            ranked.append((pk, score, n_accounts or 0))
+        else:
+            leaving.append(pk)
+    ranked.sort(key=lambda r: _rank_key(r[1], r[2], r[0]))
+
+    writes, rank_writes, snapshots, changes = [], [], [], []
+    for position, (pk, score, _n) in enumerate(ranked, start=1):
+        title, old_rank = titles[pk]
+        if pk in scored:
+            b = scored[pk][3]
+            writes.append((pk, score, position, b))
+            if old_rank != position or old_scores[pk] != score:
+                snapshots.append(_snapshot(pk, now, score, position, b, policy))
+        elif old_rank != position:
+            rank_writes.append((pk, position))
+        if old_rank != position:
+            changes.append(_change(pk, title, old_rank, position, score))
+    for pk in leaving:
+        rank_writes.append((pk, None))
+        changes.append(_change(pk, titles[pk][0], titles[pk][1], None, None))
+
+    _update_items(writes, now)
+    _update_items(rank_writes, now, ranks_only=True)
+    ScoreSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+    _record_rank_events(changes)
+    return _finish(started=started, now=now, items=len(writes), changes=len(changes), policy=policy)
 
 
 # --- Coalescing -------------------------------------------------------------------------------
@@ -311,7 +408,8 @@ def _state() -> ScoringState:
 
 
 def priorities_mark_dirty() -> None:
-    """Note that demand changed (one small UPDATE; a no-op while already dirty)."""
+    """Note that every item may need re-scoring (one small UPDATE; a no-op while already
+    dirty)."""
     updated = ScoringState.objects.filter(pk=1, dirty_since__isnull=True).update(
         dirty_since=timezone.now()
     )
@@ -327,14 +425,41 @@ def priorities_claim_dirty() -> bool:
     )
 
 
-def priorities_recompute_if_dirty() -> RecomputeResult | None:
-    if not priorities_claim_dirty():
+def priorities_pending() -> bool:
+    """Whether a recompute is waiting (all items, or some)."""
+    return (
+        ScoringState.objects.filter(pk=1, dirty_since__isnull=False).exists()
+        or ScoringDirtyItem.objects.exists()
+    )
+
+
+@transaction.atomic
+def _recompute_dirty_items() -> RecomputeResult | None:
+    _lock()  # taken first, so the rows read below are not claimed by another run
+    ids = list(ScoringDirtyItem.objects.values_list("item_id", flat=True))
+    if not ids:
         return None
+    ScoringDirtyItem.objects.filter(item_id__in=ids).delete()
+    return priorities_recompute_items(ids)
+
+
+def priorities_recompute_if_dirty() -> RecomputeResult | None:
+    """Run what was requested since the last run: a full recompute if all items were asked for,
+    else the incremental one over the items waiting; ``None`` when nothing was."""
+    if priorities_claim_dirty():
+        try:
+            return priorities_recompute()
+        except Exception as exc:
+            # Put the flag back so the next beat tick tries again; record why it failed.
+            priorities_mark_dirty()
+            ScoringState.objects.filter(pk=1).update(
+                last_error=f"{type(exc).__name__}: {exc}"[:2000]
+            )
+            raise
     try:
-        return priorities_recompute()
+        return _recompute_dirty_items()
     except Exception as exc:
-        # Put the flag back so the next beat tick tries again; record why it failed.
-        priorities_mark_dirty()
+        # The claimed rows came back with the rollback; record why it failed.
         ScoringState.objects.filter(pk=1).update(last_error=f"{type(exc).__name__}: {exc}"[:2000])
         raise
 
@@ -345,15 +470,21 @@ RECOMPUTE_DIRTY_TASK = "roadmap.tasks.priorities_recompute_dirty"
 def priorities_request(*, cause: str, item_ids: Iterable[int] | None = None) -> None:
     """Ask for a recompute because demand or scoring inputs changed: the one path for every cause
     (an item edited or moved, the policy, a vote, feedback linked or re-rated, a CRM account's
-    tier/ARR/health/CSM, a Jira status). ``item_ids`` names the items touched (``None``: possibly
-    all of them, e.g. a policy or account change).
+    tier/ARR/health/CSM, a Jira status). ``item_ids`` names the items touched: the next run
+    re-scores just those and re-ranks the rest; ``None`` (a policy or account change) asks for a
+    full recompute.
 
-    Marks the scores dirty in the caller's transaction; the ``priorities-recompute-dirty`` beat
-    entry (every 30 s) runs ONE recompute for the whole burst, and in the embedded default it runs
-    right after the commit."""
+    Recorded in the caller's transaction; the ``priorities-recompute-dirty`` beat entry (every
+    30 s) runs ONE recompute for the whole burst, and in the embedded default it runs right after
+    the commit."""
     ids = None if item_ids is None else sorted({i for i in item_ids if i})
     if ids == []:
         return
     logger.debug("priorities requested (%s) for %s", cause, "all items" if ids is None else ids)
-    priorities_mark_dirty()
+    if ids is None:
+        priorities_mark_dirty()
+    else:
+        ScoringDirtyItem.objects.bulk_create(
+            [ScoringDirtyItem(item_id=i) for i in ids], ignore_conflicts=True
+        )
     nudge(RECOMPUTE_DIRTY_TASK)

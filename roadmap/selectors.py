@@ -1,5 +1,6 @@
 """Reads for the roadmap pages and API, each a fixed number of queries whatever the data size."""
 
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.fields.json import KT
 from django.db.models.functions import RowNumber
@@ -12,6 +13,8 @@ from .demand import demand_sources
 from .models import RoadmapItem, ScoreSnapshot, Vote
 
 BOARD_COLUMN_SIZE = 50
+# The order of a board column; the ``roadmap_board_order`` index serves it.
+BOARD_ORDER = (F("rank").asc(nulls_last=True), F("score").desc(), F("id").asc())
 TREND_POINTS = 12
 
 
@@ -43,16 +46,30 @@ def board_columns(
     (cards, totals, trend lines)."""
     offsets = offsets or {}
     limits = limits or {}
-    numbered = queryset.filter(status__in=BOARD_STATUSES).defer("description", "score_breakdown")
+    cards = queryset.filter(status__in=BOARD_STATUSES).defer("description", "score_breakdown")
     # Only the breakdown's headline numbers: the card does not need the whole JSON document.
-    numbered = numbered.annotate(**{f"b_{key}": KT(f"score_breakdown__{key}") for key in CARD_KEYS})
-    numbered = numbered.annotate(
-        position=Window(
-            RowNumber(),
-            partition_by=[F("status")],
-            order_by=[F("rank").asc(nulls_last=True), F("score").desc(), F("id").asc()],
+    cards = cards.annotate(**{f"b_{key}": KT(f"score_breakdown__{key}") for key in CARD_KEYS})
+    if connection.features.supports_slicing_ordering_in_compound:
+        # One LIMIT query per column, glued with UNION ALL: each reads its top cards from the
+        # ``roadmap_board_order`` index, so the cost does not grow with the number of items.
+        parts = [
+            cards.filter(status=status).order_by(*BOARD_ORDER)[
+                offsets.get(status, 0) : offsets.get(status, 0) + limits.get(status, limit)
+            ]
+            for status in BOARD_STATUSES
+        ]
+        items = list(parts[0].union(*parts[1:], all=True)) if parts else []
+        items.sort(key=lambda i: (BOARD_STATUSES.index(i.status), _board_key(i)))
+    else:  # SQLite (the embedded default): one window query over the board's items.
+        numbered = cards.annotate(
+            position=Window(RowNumber(), partition_by=[F("status")], order_by=list(BOARD_ORDER))
         )
-    )
+        window = Q()
+        for status in BOARD_STATUSES:
+            start = offsets.get(status, 0)
+            size = limits.get(status, limit)
+            window |= Q(status=status, position__gt=start, position__lte=start + size)
+        items = list(numbered.filter(window).order_by("position"))
     totals = dict(
         queryset.filter(status__in=BOARD_STATUSES)
         .order_by()
@@ -60,12 +77,6 @@ def board_columns(
         .annotate(n=Count("id"))
         .values_list("status", "n")
     )
-    window = Q()
-    for status in BOARD_STATUSES:
-        start = offsets.get(status, 0)
-        size = limits.get(status, limit)
-        window |= Q(status=status, position__gt=start, position__lte=start + size)
-    items = list(numbered.filter(window).order_by("position"))
     attach_trends(items)
     for item in items:
         item.facts = card_facts(item)
@@ -84,6 +95,10 @@ def board_columns(
             }
         )
     return columns
+
+
+def _board_key(item) -> tuple:
+    return (item.rank is None, item.rank or 0, -item.score, item.pk)
 
 
 CARD_KEYS = ("votes", "accounts", "total_arr", "consensus", "cs_reps", "consensus_threshold")
@@ -137,6 +152,23 @@ def votes_for_item(item: RoadmapItem) -> QuerySet:
 
 def votes_of(user) -> QuerySet:
     return Vote.objects.for_lists().filter(rep=user).order_by("-updated_at", "id")
+
+
+def vote_totals_of(user) -> dict:
+    """``{"votes": n, "items": m}`` for the rep's "My votes" page."""
+    return Vote.objects.filter(rep=user).aggregate(
+        votes=Count("id"), items=Count("item", distinct=True)
+    )
+
+
+def product_areas() -> list[str]:
+    """The product areas in use, for the filter bar."""
+    return list(
+        RoadmapItem.objects.exclude(product_area="")
+        .order_by("product_area")
+        .values_list("product_area", flat=True)
+        .distinct()
+    )
 
 
 def accounts_for_voting(user) -> QuerySet:

@@ -11,6 +11,7 @@ from portal.outbox import outbox_record
 from .choices import HealthImpact, ItemStatus
 from .features import roadmap_item_set_features
 from .models import RoadmapItem, ScoringPolicy, Vote
+from .permissions import can_vote_for, can_withdraw
 from .scoring import priorities_request
 
 
@@ -92,19 +93,6 @@ def roadmap_item_move(*, item: RoadmapItem, status: str, actor=None) -> RoadmapI
 
 
 # --- Votes ----------------------------------------------------------------------------------------
-
-
-def can_vote_for(user, account: Account) -> bool:
-    """CS reps vote on behalf of the accounts they manage."""
-    if not user.has_perm("roadmap.add_vote"):
-        return False
-    return account.csm_owner_id == user.pk or user.has_perm("roadmap.vote_any_account")
-
-
-def can_withdraw(user, vote: Vote) -> bool:
-    if not user.has_perm("roadmap.delete_vote"):
-        return False
-    return vote.rep_id == user.pk or can_vote_for(user, vote.account)
 
 
 @transaction.atomic

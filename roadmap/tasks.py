@@ -4,6 +4,10 @@ from celery import shared_task
 
 from . import scoring
 
+# Sub-areas keep their tasks beside their code; importing them here registers them wherever the
+# worker autodiscovers ``roadmap.tasks``.
+from .launches.tasks import milestone_reminders_daily  # noqa: F401
+
 
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=240, time_limit=300)
 def priorities_recompute() -> int:

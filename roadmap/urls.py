@@ -16,5 +16,6 @@ urlpatterns: list = [
     path("votes/<int:pk>/withdraw/", views.vote_withdraw, name="vote-withdraw"),
     path("scoring/", views.ScoringPolicyView.as_view(), name="policy"),
     path("scoring/recompute/", views.recompute_now, name="recompute"),
-    path("", include("roadmap.beta.urls")),
+    path("", include("roadmap.betas.urls")),
+    path("", include("roadmap.launches.urls")),
 ]

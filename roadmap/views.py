@@ -1,13 +1,10 @@
 """Roadmap pages: the board, the list (CSV), the item page, votes and the scoring policy."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,21 +12,25 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from portal.csvexport import csv_response
+from portal.errors import form_add_service_error
+from portal.viewmixins import ServiceFormMixin
+
 from . import selectors, services
 from .choices import BOARD_STATUSES, ItemStatus
 from .features import with_feature_keys
 from .filtersets import RoadmapItemFilterSet
 from .forms import MoveForm, RoadmapItemForm, ScoringPolicyForm, VoteForm
 from .models import RoadmapItem, ScoringPolicy, ScoringState, Vote
-
-
-def _product_areas() -> list[str]:
-    return list(
-        RoadmapItem.objects.exclude(product_area="")
-        .order_by("product_area")
-        .values_list("product_area", flat=True)
-        .distinct()
-    )
+from .permissions import (
+    can_change_policy,
+    can_create_item,
+    can_edit_item,
+    can_move_item,
+    can_recompute,
+    can_vote_on,
+)
+from .scoring import priorities_request
 
 
 class BoardView(PermissionRequiredMixin, TemplateView):
@@ -58,7 +59,7 @@ class BoardView(PermissionRequiredMixin, TemplateView):
         context = self._ctx(
             filterset=filterset,
             columns=selectors.board_columns(queryset, limits=limits),
-            product_areas=_product_areas(),
+            product_areas=selectors.product_areas(),
             state=ScoringState.objects.filter(pk=1).first(),
             query=_query_without(request, "more", "offset"),
         )
@@ -67,9 +68,8 @@ class BoardView(PermissionRequiredMixin, TemplateView):
         return render(request, self.template_name, context)
 
     def _ctx(self, **extra):
-        user = self.request.user
         return {
-            "can_move": user.has_perm("roadmap.change_roadmapitem"),
+            "can_move": can_move_item(self.request.user),
             "move_choices": [(s.value, s.label) for s in ItemStatus],
             "next_url": self.request.get_full_path(),
             "query": _query_without(self.request, "more", "offset"),
@@ -110,11 +110,6 @@ CSV_COLUMNS = [
 ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 class ItemListView(PermissionRequiredMixin, FilterView):
     """All items as a sortable table; ``?export=csv`` downloads the filtered rows."""
 
@@ -132,56 +127,41 @@ class ItemListView(PermissionRequiredMixin, FilterView):
         return super().get(request, *args, **kwargs)
 
     def _csv(self, items):
-        writer = csv.writer(_Echo())
-
-        def lines():
-            yield writer.writerow([label for _, label in CSV_COLUMNS])
-            for item in items.iterator(chunk_size=500):
-                b = item.score_breakdown or {}
-                values = {
-                    "rank": item.rank or "",
-                    "title": item.title,
-                    "status": item.get_status_display(),
-                    "product_area": item.product_area,
-                    "owner": item.owner or "",
-                    "score": item.score,
-                    "votes": b.get("votes", 0),
-                    "accounts": b.get("accounts", 0),
-                    "total_arr": b.get("total_arr", 0),
-                    "cs_reps": b.get("cs_reps", 0),
-                    "consensus": "yes" if b.get("consensus") else "no",
-                    "impact": item.impact,
-                    "confidence": item.confidence,
-                    "effort": item.effort,
-                    "jira_key": item.jira_key,
-                }
-                yield writer.writerow([_csv_safe(values[k]) for k, _ in CSV_COLUMNS])
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="roadmap.csv"'
-        return response
+        return csv_response(
+            filename="roadmap.csv",
+            header=[label for _, label in CSV_COLUMNS],
+            rows=(_csv_row(item) for item in items.iterator(chunk_size=500)),
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            product_areas=_product_areas(),
+            product_areas=selectors.product_areas(),
             query=_query_without(self.request, "page"),
             sort_query=_query_without(self.request, "page", "ordering"),
             **kwargs,
         )
 
 
-def _csv_safe(value):
-    # Spreadsheet formula injection: a cell starting with = + - @ is shown as text.
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+def _csv_row(item: RoadmapItem) -> list:
+    b = item.score_breakdown or {}
+    values = {
+        "rank": item.rank or "",
+        "title": item.title,
+        "status": item.get_status_display(),
+        "product_area": item.product_area,
+        "owner": item.owner or "",
+        "score": item.score,
+        "votes": b.get("votes", 0),
+        "accounts": b.get("accounts", 0),
+        "total_arr": b.get("total_arr", 0),
+        "cs_reps": b.get("cs_reps", 0),
+        "consensus": "yes" if b.get("consensus") else "no",
+        "impact": item.impact,
+        "confidence": item.confidence,
+        "effort": item.effort,
+        "jira_key": item.jira_key,
+    }
+    return [values[key] for key, _ in CSV_COLUMNS]
 
 
 class ItemDetailView(PermissionRequiredMixin, DetailView):
@@ -197,23 +177,19 @@ class ItemDetailView(PermissionRequiredMixin, DetailView):
         return super().get_context_data(**item_context(self.request, self.object), **kwargs)
 
 
-def item_context(request, item, *, vote_form=None) -> dict:
+def item_context(request, item, *, vote_form=None, move_form=None) -> dict:
+    """What the item page shows; a failed vote or move passes its bound form."""
     user = request.user
-    votes = list(selectors.votes_for_item(item))
-    for vote in votes:
-        vote.can_withdraw = services.can_withdraw(user, vote)
     history = selectors.score_history(item)
-    can_vote = user.has_perm("roadmap.add_vote") and item.is_open
+    can_vote = can_vote_on(user, item)
     if can_vote and vote_form is None:
         vote_form = VoteForm(user=user)
     return {
-        "votes": votes,
+        "votes": list(selectors.votes_for_item(item)),
         "history": history,
         "trend": [float(s.score) for s in reversed(history)],
         "vote_form": vote_form if can_vote else None,
-        "can_move": user.has_perm("roadmap.change_roadmapitem"),
-        "can_edit": user.has_perm("roadmap.change_roadmapitem"),
-        "move_form": MoveForm(initial={"status": item.status}),
+        "move_form": move_form or MoveForm(initial={"status": item.status}),
         "breakdown": item.score_breakdown or {},
     }
 
@@ -227,8 +203,7 @@ def item_vote(request, pk):
         try:
             vote, created = services.vote_cast(item=item, rep=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_service_error(form, exc)
         else:
             verb = "recorded" if created else "updated"
             messages.success(
@@ -254,17 +229,22 @@ def vote_withdraw(request, pk):
 
 @require_POST
 def item_move(request, pk):
-    """A PM moves a card to another column (drag-and-drop through htmx, or the plain form)."""
-    if not request.user.has_perm("roadmap.change_roadmapitem"):
+    """A PM moves a card to another column (drag-and-drop through htmx, or the plain form). A
+    refused move re-renders the item page with the chosen status and the message at the field."""
+    item = get_object_or_404(selectors.items_for_lists(), pk=pk)
+    if not can_move_item(request.user, item):
         raise PermissionDenied("Only product managers move roadmap items.")
-    item = get_object_or_404(RoadmapItem, pk=pk)
     form = MoveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose a status to move the item to.")
-        return redirect("roadmap:board")
-    item = services.roadmap_item_move(
-        item=item, status=form.cleaned_data["status"], actor=request.user
-    )
+    if form.is_valid():
+        try:
+            item = services.roadmap_item_move(
+                item=item, status=form.cleaned_data["status"], actor=request.user
+            )
+        except ValidationError as exc:
+            form_add_service_error(form, exc)
+    if form.errors:
+        context = {"item": item, **item_context(request, item, move_form=form)}
+        return render(request, "roadmap/item_detail.html", context, status=422)
     if request.htmx:
         response = HttpResponse(status=204)
         response["HX-Trigger"] = "roadmap-moved"
@@ -280,13 +260,15 @@ def _next_url(request) -> str:
     return reverse("roadmap:board")
 
 
-class ItemFormView(PermissionRequiredMixin, FormView):
+class ItemFormView(PermissionRequiredMixin, ServiceFormMixin, FormView):
     template_name = "roadmap/item_form.html"
     form_class = RoadmapItemForm
+    success_message = "Saved “{object}”."
     item = None
 
-    def get_permission_required(self):
-        return ["roadmap.change_roadmapitem" if "pk" in self.kwargs else "roadmap.add_roadmapitem"]
+    def has_permission(self):
+        user = self.request.user
+        return can_edit_item(user, self.item) if self.item else can_create_item(user)
 
     def dispatch(self, request, *args, **kwargs):
         if "pk" in kwargs:
@@ -300,18 +282,11 @@ class ItemFormView(PermissionRequiredMixin, FormView):
             kwargs.setdefault("initial", {})["owner"] = self.request.user.pk
         return kwargs
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = {k: form.cleaned_data[k] for k in form.fields}
-        try:
-            if self.item is None:
-                item = services.roadmap_item_create(actor=self.request.user, **data)
-            else:
-                item = services.roadmap_item_update(item=self.item, actor=self.request.user, **data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Saved “{item}”.")
-        return redirect(item)
+        if self.item is None:
+            return services.roadmap_item_create(actor=self.request.user, **data)
+        return services.roadmap_item_update(item=self.item, actor=self.request.user, **data)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(item=self.item, **kwargs)
@@ -328,53 +303,47 @@ class MyVotesView(PermissionRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["totals"] = Vote.objects.filter(rep=self.request.user).aggregate(
-            votes=Count("id"), items=Count("item", distinct=True)
-        )
+        context["totals"] = selectors.vote_totals_of(self.request.user)
         return context
 
 
-class ScoringPolicyView(PermissionRequiredMixin, FormView):
+class ScoringPolicyView(PermissionRequiredMixin, ServiceFormMixin, FormView):
     """The weights of the priority score; portal admins change them, everyone may read them."""
 
     permission_required = "roadmap.view_scoringpolicy"
     template_name = "roadmap/policy.html"
     form_class = ScoringPolicyForm
+    success_message = "Saved {object}. Scores are being recomputed."
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": ScoringPolicy.current()}
 
     def post(self, request, *args, **kwargs):
-        if not request.user.has_perm("roadmap.change_scoringpolicy"):
+        if not can_change_policy(request.user):
             raise PermissionDenied("Only portal admins change the scoring policy.")
         return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = {k: form.cleaned_data[k] for k in form.fields}
-        try:
-            policy = services.scoring_policy_update(actor=self.request.user, **data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Saved {policy}. Scores are being recomputed.")
-        return redirect("roadmap:policy")
+        return services.scoring_policy_update(actor=self.request.user, **data)
+
+    def get_success_url(self) -> str:
+        return reverse("roadmap:policy")
 
     def get_context_data(self, **kwargs):
         policy = ScoringPolicy.current()
         return super().get_context_data(
             policy=policy,
             versions=policy.history.select_related("history_user").order_by("-history_date")[:20],
-            can_change=self.request.user.has_perm("roadmap.change_scoringpolicy"),
             state=ScoringState.objects.filter(pk=1).first(),
             **kwargs,
         )
 
 
 @require_POST
-@permission_required("roadmap.recompute_scoringpolicy", raise_exception=True)
 def recompute_now(request):
-    from .scoring import priorities_request
-
+    if not can_recompute(request.user):
+        raise PermissionDenied
     priorities_request(cause="recompute requested by an admin")
     messages.success(request, "Recompute requested: the board updates within a minute.")
     return redirect(_next_url(request))

@@ -1,28 +1,60 @@
 from rest_framework import serializers
 
-from portal.models import Account
-from roadmap.models import BetaProgram, RoadmapItem
+from roadmap.models import RoadmapItem
 
-from ..choices import Category, Impact, Source
-from ..models import FeedbackTicket
+from .. import services
+from ..choices import Category, Impact
+from ..models import SUBMIT_FIELDS, FeedbackTicket
 
 
-class FeedbackSubmitSerializer(serializers.Serializer):
-    """One feedback item as the CS–Product API receives it."""
+class FeedbackSubmitSerializer(serializers.ModelSerializer):
+    """One feedback item as the CS–Product API receives it (the fields the submit form has)."""
 
-    account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField()
-    category = serializers.ChoiceField(choices=Category.choices)
-    impact = serializers.ChoiceField(choices=Impact.choices)
-    source = serializers.ChoiceField(choices=Source.choices)
-    product_area = serializers.CharField(
-        max_length=80, required=False, allow_blank=True, default=""
-    )
-    customer_quote = serializers.CharField(required=False, allow_blank=True, default="")
-    beta_program = serializers.PrimaryKeyRelatedField(
-        queryset=BetaProgram.objects.all(), required=False, allow_null=True, default=None
-    )
+    class Meta:
+        model = FeedbackTicket
+        fields = ["account", *SUBMIT_FIELDS]
+
+    @classmethod
+    def clean_batch(cls, payload) -> list[dict]:
+        """One object or a list of up to ``BATCH_LIMIT``, as ``feedback_submit_batch`` takes it.
+
+        Refuses the whole batch (400) naming each invalid item's index and field: ``detail``
+        sums them up, ``errors`` maps index → field → messages (a single object has its fields at
+        the top level instead)."""
+        many = isinstance(payload, list)
+        items = payload if many else [payload]
+        if problem := services.batch_size_problem(len(items), many=many):
+            raise serializers.ValidationError({"detail": problem})
+        errors, valid = {}, []
+        for index, item in enumerate(items):
+            label = index if many else None
+            if not isinstance(item, dict):
+                errors[label] = {"non_field_errors": ["Each item must be a JSON object."]}
+                continue
+            serializer = cls(data=item)
+            if serializer.is_valid():
+                valid.append(dict(serializer.validated_data))
+            else:
+                errors[label] = {k: [str(m) for m in v] for k, v in serializer.errors.items()}
+        if errors:
+            body = {"detail": _summary(errors)}
+            if many:
+                body["errors"] = {str(i): fields for i, fields in errors.items()}
+            else:
+                body.update(errors[None])
+            raise serializers.ValidationError(body)
+        return valid
+
+
+def _summary(errors: dict) -> str:
+    parts = []
+    for index, fields in errors.items():
+        for name, messages in fields.items():
+            text = " ".join(str(m) for m in messages)
+            parts.append(
+                f"item {index}: {name}: {text}" if index is not None else f"{name}: {text}"
+            )
+    return "; ".join(parts)
 
 
 class ItemSummarySerializer(serializers.ModelSerializer):

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
 urlpatterns: list = [
-    path("", include("integrations.maps.api_urls")),
-    path("", include("integrations.connectors.api_urls")),
+    path("", include("integrations.maps.api.urls")),
+    path("", include("integrations.connectors.api.urls")),
 ]

@@ -8,14 +8,20 @@ from integrations.models import (
     Delivery,
     DeliveryStatus,
     FeatureUsage,
+    JiraIssueRequest,
     ProcessedMessage,
     SyncedRecord,
     SyncRun,
     WebhookReceipt,
 )
+from portal.admin_mixins import ReadOnlyAdminMixin
 
 from .outbound.deliveries import delivery_redeliver
-from .runs import RunAlreadyActive, sync_run_request
+from .runs import RunAlreadyActive
+from .services import connection_save, connection_sync_now
+
+# Fields only a service or a sync may change are read-only here: runs, lineage, receipts, usage,
+# deliveries and Jira requests are written by the connectors, never edited by hand.
 
 
 class SyncRunInline(admin.TabularInline):
@@ -60,13 +66,16 @@ class ConnectionAdmin(admin.ModelAdmin):
             if not connection.is_pull:
                 continue
             try:
-                sync_run_request(connection=connection, actor=request.user)
+                connection_sync_now(connection=connection, actor=request.user)
             except RunAlreadyActive as exc:
                 self.message_user(request, str(exc), messages.INFO)
 
+    def save_model(self, request, obj, form, change):
+        connection_save(connection=obj, actor=request.user)
+
 
 @admin.register(SyncRun)
-class SyncRunAdmin(admin.ModelAdmin):
+class SyncRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "connection",
@@ -85,55 +94,54 @@ class SyncRunAdmin(admin.ModelAdmin):
     list_select_related = ["connection"]
     readonly_fields = [f.name for f in SyncRun._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(SyncedRecord)
-class SyncedRecordAdmin(admin.ModelAdmin):
+class SyncedRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["external_id", "connection", "local_id", "remote_updated", "last_seen_at"]
     list_filter = ["connection"]
     search_fields = ["external_id"]
     list_select_related = ["connection"]
+    readonly_fields = [f.name for f in SyncedRecord._meta.fields]
 
 
 @admin.register(WebhookReceipt)
-class WebhookReceiptAdmin(admin.ModelAdmin):
+class WebhookReceiptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["delivery_id", "connection", "event", "received_at"]
     list_filter = ["connection", "event"]
     search_fields = ["delivery_id"]
+    readonly_fields = [f.name for f in WebhookReceipt._meta.fields]
 
 
 @admin.register(FeatureUsage)
-class FeatureUsageAdmin(admin.ModelAdmin):
+class FeatureUsageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["account", "feature", "day", "events", "users", "last_event_at"]
     list_filter = ["feature", "day"]
     search_fields = ["account__name", "feature"]
     list_select_related = ["account"]
     date_hierarchy = "day"
-    autocomplete_fields = ["account"]
+    readonly_fields = [f.name for f in FeatureUsage._meta.fields]
 
 
 @admin.register(AdoptionInsight)
-class AdoptionInsightAdmin(admin.ModelAdmin):
+class AdoptionInsightAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["feature", "day", "since", "until", "rate", "event", "created_at"]
     list_filter = ["day"]
     search_fields = ["feature"]
     date_hierarchy = "day"
-    readonly_fields = ["feature", "day", "since", "until", "rate", "event", "created_at"]
+    readonly_fields = [f.name for f in AdoptionInsight._meta.fields]
 
 
 @admin.register(ProcessedMessage)
-class ProcessedMessageAdmin(admin.ModelAdmin):
+class ProcessedMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["message_id", "account", "feature", "day", "processed_at"]
     list_filter = ["connection", "day"]
     search_fields = ["message_id", "feature"]
     list_select_related = ["account"]
-    raw_id_fields = ["account"]
+    readonly_fields = [f.name for f in ProcessedMessage._meta.fields]
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "topic",
@@ -147,14 +155,8 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_filter = ["status", "topic", "connection"]
     search_fields = ["topic", "last_error"]
     list_select_related = ["connection"]
-    readonly_fields = [
-        "event",
-        "created_at",
-        "delivered_at",
-        "dead_lettered_at",
-        "last_error",
-        "last_status_code",
-    ]
+    # Only the delivery service changes a delivery (status, attempts, schedule): use "Redeliver".
+    readonly_fields = [f.name for f in Delivery._meta.fields]
     actions = ["redeliver"]
 
     @admin.display(description="last error")
@@ -168,3 +170,12 @@ class DeliveryAdmin(admin.ModelAdmin):
             delivery_redeliver(delivery=delivery, actor=request.user)
             count += 1
         self.message_user(request, f"{count} deliveries queued again.")
+
+
+@admin.register(JiraIssueRequest)
+class JiraIssueRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["item", "status", "issue_key", "requested_by", "attempts", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["item__title", "issue_key"]
+    list_select_related = ["item", "requested_by"]
+    readonly_fields = [f.name for f in JiraIssueRequest._meta.fields]

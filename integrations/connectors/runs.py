@@ -8,9 +8,6 @@ whose worker died keeps its status ``running`` until its lease lapses; then the 
 
 import datetime as dt
 import logging
-from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -18,8 +15,11 @@ from django.db.models import DateTimeField, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from integrations.models import Connection, ConnectionKind, RunKind, RunStatus, SyncRun
+from integrations.models import Connection, RunKind, RunStatus, SyncRun
 
+from .background import task_on_commit
+from .registry import connector_for
+from .syncing import PageResult, Syncer
 from .transport import TransportError
 
 logger = logging.getLogger(__name__)
@@ -37,58 +37,16 @@ class RunAlreadyActive(Exception):
         self.run = run
 
 
-@dataclass
-class Page:
-    """One page of remote records and the cursor to store once the page is applied."""
-
-    records: list
-    cursor: dict
-
-
-@dataclass
-class PageResult:
-    counts: Counter = field(default_factory=Counter)
-    notes: list[str] = field(default_factory=list)
-
-    def add(self, outcome: str, note: str = "") -> None:
-        self.counts[outcome] += 1
-        if note:
-            self.notes.append(note)
-
-
-class Syncer:
-    """Base class of a connector's sync: ``pages()`` fetches, ``apply()`` writes one page (inside
-    the page's transaction), ``finish()`` runs in the last transaction with the final cursor."""
-
-    def __init__(self, connection: Connection, run: SyncRun):
-        self.connection = connection
-        self.run = run
-        self.cursor = dict(connection.cursor)
-
-    def pages(self) -> Iterable[Page]:
-        raise NotImplementedError
-
-    def apply(self, page: Page) -> PageResult:
-        raise NotImplementedError
-
-    def finish(self) -> dict:
-        """Return the cursor to keep after a complete run."""
-        return self.cursor
-
-
 def syncer_for(connection: Connection, run: SyncRun) -> Syncer:
-    from .analytics.sync import AnalyticsImportSyncer
-    from .crm.sync import CrmSyncer
-    from .jira.sync import JiraSyncer
-
-    if run.kind == RunKind.IMPORT:
-        return AnalyticsImportSyncer(connection, run)
-    syncers = {ConnectionKind.CRM: CrmSyncer, ConnectionKind.JIRA: JiraSyncer}
-    if connection.kind not in syncers:
+    """The connection's own syncer (from the connectors registry): its puller, or its file
+    importer for an import run."""
+    connector = connector_for(connection.kind)
+    syncer = connector.import_syncer if run.kind == RunKind.IMPORT else connector.syncer
+    if syncer is None:
         raise TransportError(
             f"{connection.get_kind_display()} has nothing to pull.", permanent=True
         )
-    return syncers[connection.kind](connection, run)
+    return syncer(connection, run)
 
 
 def sync_run_request(
@@ -96,8 +54,6 @@ def sync_run_request(
 ) -> SyncRun:
     """Queue a run for ``connection`` and enqueue its task after commit. Raises
     :class:`RunAlreadyActive` when one is queued or running (one run per connection)."""
-    from .tasks import connection_sync
-
     if kind == RunKind.PULL and not connection.is_pull:
         raise ValueError(f"{connection.get_kind_display()} connections are not pulled.")
     try:
@@ -110,7 +66,7 @@ def sync_run_request(
         if active is None:  # finished in between: try once more
             return sync_run_request(connection=connection, actor=actor, kind=kind, **fields)
         raise RunAlreadyActive(active) from None
-    transaction.on_commit(lambda: connection_sync.delay(run.pk))
+    task_on_commit("connection_sync", run.pk)
     return run
 
 
@@ -206,8 +162,6 @@ def _notes_text(notes: list[str], prefix: str = "") -> str:
 def sync_due(*, now=None) -> list[int]:
     """Queue a run for every enabled pull connection that is due, and re-enqueue runs whose
     worker vanished (lease lapsed). Returns the run ids enqueued."""
-    from .tasks import connection_sync
-
     now = now or timezone.now()
     enqueued = []
     active = set(SyncRun.objects.active().values_list("connection_id", flat=True))
@@ -223,6 +177,6 @@ def sync_due(*, now=None) -> list[int]:
         | Q(status=RunStatus.QUEUED, created_at__lt=now - _lease())
     ).values_list("pk", flat=True)
     for run_id in stale:
-        transaction.on_commit(lambda run_id=run_id: connection_sync.delay(run_id))
+        task_on_commit("connection_sync", run_id)
         enqueued.append(run_id)
     return enqueued

@@ -1,4 +1,6 @@
-"""Thin Celery tasks: they take ids and call the runs/deliveries services. All ``acks_late``: a
+"""Thin Celery tasks: they take ids and call the runs/deliveries/Jira services. Nothing imports
+this module but Celery (the services queue tasks by name, see background.py), so it may import
+everything it calls. All ``acks_late``: a
 worker that dies mid-run leaves the message unacknowledged, the broker redelivers it, and the new
 worker takes the run over once its lease lapses (resuming from the cursor)."""
 
@@ -11,6 +13,7 @@ from integrations.models import RunStatus, SyncRun
 from .analytics.insights import adoption_insights_record
 from .outbound import deliveries as outbound
 from .runs import sync_due, sync_run_execute
+from .services import jira_issue_request_execute
 
 
 @shared_task(
@@ -57,3 +60,11 @@ def adoption_insights_daily() -> int:
     """Beat: today's ``adoption_insight`` event for every feature used in the last 30 days
     (idempotent per feature and day, so a redelivered message writes nothing more)."""
     return len(adoption_insights_record())
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=300, time_limit=330)
+def jira_issue_create(request_id: int) -> str:
+    """Create the Jira issue of a roadmap item (up to the transport's attempts, no row locked);
+    the item page polls until the key, or the error, is there."""
+    request = jira_issue_request_execute(request_id=request_id)
+    return request.status if request else "not pending"

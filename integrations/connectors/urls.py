@@ -12,4 +12,5 @@ urlpatterns: list = [
     path("connections/<int:pk>/import", views.analytics_import, name="analytics-import"),
     path("deliveries/<int:pk>/redeliver", views.redeliver, name="delivery-redeliver"),
     path("jira/items/<int:item_id>/create", views.jira_create, name="jira-create"),
+    path("jira/items/<int:item_id>/status", views.jira_status, name="jira-status"),
 ]

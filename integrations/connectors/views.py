@@ -3,21 +3,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, FormView, TemplateView
 
 from integrations.models import Connection, ConnectionKind, Delivery, DeliveryStatus, SyncRun
-from roadmap.models import RoadmapItem
+from portal.errors import service_error_messages
+from portal.viewmixins import ServiceFormMixin
 
 from . import selectors, services
-from .analytics.sync import AnalyticsImportSyncer
 from .forms import AnalyticsImportForm, ConnectionForm
 from .outbound.deliveries import delivery_redeliver
 from .runs import RunAlreadyActive
+
+JIRA_PANEL = "integrations/connectors/panels/item_jira.html"
 
 
 class SyncPageView(PermissionRequiredMixin, TemplateView):
@@ -56,7 +57,7 @@ class RunDetailView(PermissionRequiredMixin, DetailView):
     queryset = SyncRun.objects.select_related("connection", "triggered_by")
 
 
-class ConnectionFormView(PermissionRequiredMixin, FormView):
+class ConnectionFormView(PermissionRequiredMixin, ServiceFormMixin, FormView):
     template_name = "integrations/connectors/connection_form.html"
     form_class = ConnectionForm
     connection = None
@@ -86,22 +87,20 @@ class ConnectionFormView(PermissionRequiredMixin, FormView):
             context["webhook_url"] = _webhook_url(self.request, self.connection)
         return context
 
-    def form_valid(self, form):
-        try:
-            connection = services.connection_save(connection=form.instance, actor=self.request.user)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Saved {connection.name}.")
-        return redirect("integrations:sync")
+    success_message = "Saved {object.name}."
+
+    def perform(self, form):
+        return services.connection_save(connection=form.instance, actor=self.request.user)
+
+    def get_success_url(self) -> str:
+        return reverse("integrations:sync")
 
 
 def _webhook_url(request, connection) -> str | None:
-    names = {ConnectionKind.JIRA: "hook-jira", ConnectionKind.ANALYTICS: "hook-analytics"}
-    if connection.kind not in names:
+    name = connection.connector.webhook_url_name
+    if name is None:
         return None
-    return request.build_absolute_uri(reverse(names[connection.kind], args=[connection.pk]))
+    return request.build_absolute_uri(reverse(name, args=[connection.pk]))
 
 
 @require_POST
@@ -112,8 +111,8 @@ def sync_now(request, pk: int):
         run = services.connection_sync_now(connection=connection, actor=request.user)
     except RunAlreadyActive as exc:
         messages.info(request, str(exc))
-    except (ValidationError, ValueError) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(service_error_messages(exc)))
     else:
         messages.success(request, f"Sync of {connection.name} queued (run #{run.pk}).")
     if request.htmx:
@@ -134,16 +133,14 @@ def analytics_import(request, pk: int):
             messages.error(request, f"Import into {connection.name}: {error}")
         return redirect("integrations:sync")
     upload = form.cleaned_data["file"]
-    name = default_storage.save(
-        AnalyticsImportSyncer.stored_name(connection.pk, upload.name), upload
-    )
     try:
-        run = services.analytics_import_start(
-            connection=connection, name=name, size=upload.size, actor=request.user
+        run = services.analytics_import_upload(
+            connection=connection, upload=upload, actor=request.user
         )
     except RunAlreadyActive as exc:
-        default_storage.delete(name)
         messages.info(request, f"{exc} Try the import again when it has finished.")
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(service_error_messages(exc)))
     else:
         messages.success(request, f"Import of {upload.name} queued (run #{run.pk}).")
     return redirect("integrations:sync")
@@ -160,14 +157,32 @@ def redeliver(request, pk: int):
     return redirect(reverse("integrations:sync") + "#deliveries")
 
 
+def _jira_panel(request, item, errors=()):
+    return render(request, JIRA_PANEL, {"object": item, "user": request.user, "errors": errors})
+
+
 @require_POST
 @permission_required("integrations.create_jira_issue", raise_exception=True)
 def jira_create(request, item_id: int):
-    item = get_object_or_404(RoadmapItem, pk=item_id)
+    """Ask for the item's Jira issue; a task creates it. htmx swaps the panel ("creating…", which
+    polls :func:`jira_status`); without htmx, back to the item page, which shows the same panel."""
+    item = get_object_or_404(services.jira_items(), pk=item_id)
+    errors: list[str] = []
     try:
-        item = services.jira_issue_create_for_item(item=item, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"Created Jira issue {item.jira_key}.")
+        services.jira_issue_request(item=item, actor=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        errors = service_error_messages(exc)
+    if request.htmx:
+        return _jira_panel(request, get_object_or_404(services.jira_items(), pk=item_id), errors)
+    for error in errors:
+        messages.error(request, error)
+    if not errors:
+        messages.info(request, "Creating the Jira issue…")
     return redirect(services.item_url(item))
+
+
+@require_GET
+@permission_required("integrations.create_jira_issue", raise_exception=True)
+def jira_status(request, item_id: int):
+    """The htmx poll of the item's Jira panel while its issue is being created."""
+    return _jira_panel(request, get_object_or_404(services.jira_items(), pk=item_id))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from integrations.models import AcceptanceCriterion, IntegrationMap
 
 from .importer import map_import
-from .services import criterion_tick, criterion_verify
+from .services import criterion_tick, criterion_verify, map_set_cycle_start
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
 DOCUMENTS = ["developer-product-integration-map.md", "product-systems-integration-map.md"]
@@ -32,8 +32,7 @@ def seed(*, scale: int = 1, stdout=None) -> dict:
         maps.append(report.map_id)
     first = IntegrationMap.objects.get(pk=maps[0])
     if first.cycle_start is None:
-        first.cycle_start = start
-        first.save(update_fields=["cycle_start"])
+        map_set_cycle_start(imap=first, actor=ticker, cycle_start=start)
     ticked = 0
     if ticker is not None:
         todo = AcceptanceCriterion.objects.filter(

@@ -1,4 +1,4 @@
-"""Write a map back out: Markdown in the import format (``[x]`` for done criteria) and CSV.
+"""Write a map back out: Markdown in the import format (``[x]`` for done criteria) and CSV rows.
 
 ``parse_map(map_to_markdown(m))`` reads back the same title, metadata, sections, groups, points,
 criteria (with their done state), links, phases and KPI targets. Archived points are left out:
@@ -7,12 +7,10 @@ they are no longer part of the document.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.db.models import Prefetch
 
 from integrations.models import AcceptanceCriterion, IntegrationMap, IntegrationPoint
+from portal.csvexport import csv_lines
 
 from .parser import derived_code
 
@@ -139,42 +137,34 @@ CSV_COLUMNS = [
 ]
 
 
-def _safe(value) -> str:
-    """Neutralise spreadsheet formulas in exported text (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def map_csv_rows(imap: IntegrationMap):
+    """One row per criterion of the map's current points, in ``CSV_COLUMNS`` order (raw values:
+    ``portal.csvexport`` applies the formula-injection rule)."""
+    for point in _points(imap):
+        for number, c in enumerate(point.criteria.all(), start=1):
+            yield (
+                imap.title,
+                str(point.section or ""),
+                str(point.group or ""),
+                str(point.phase or ""),
+                point.code,
+                point.title,
+                point.flow_from,
+                point.flow_to,
+                point.owner_team,
+                number,
+                c.text,
+                "yes" if c.is_done else "no",
+                c.done_by.get_username() if c.done_by else "",
+                c.done_at.isoformat() if c.done_at else "",
+                c.evidence_note,
+                c.evidence_url,
+                "yes" if c.is_verified else "no",
+                c.verified_by.get_username() if c.verified_by else "",
+                c.verified_at.isoformat() if c.verified_at else "",
+            )
 
 
 def map_to_csv(imap: IntegrationMap) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for point in _points(imap):
-        for number, c in enumerate(point.criteria.all(), start=1):
-            writer.writerow(
-                [
-                    _safe(v)
-                    for v in (
-                        imap.title,
-                        str(point.section or ""),
-                        str(point.group or ""),
-                        str(point.phase or ""),
-                        point.code,
-                        point.title,
-                        point.flow_from,
-                        point.flow_to,
-                        point.owner_team,
-                        number,
-                        c.text,
-                        "yes" if c.is_done else "no",
-                        c.done_by.get_username() if c.done_by else "",
-                        c.done_at.isoformat() if c.done_at else "",
-                        c.evidence_note,
-                        c.evidence_url,
-                        "yes" if c.is_verified else "no",
-                        c.verified_by.get_username() if c.verified_by else "",
-                        c.verified_at.isoformat() if c.verified_at else "",
-                    )
-                ]
-            )
-    return buffer.getvalue()
+    """The whole CSV as text (the download streams the same lines)."""
+    return "".join(csv_lines(CSV_COLUMNS, map_csv_rows(imap)))

@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 
-from integrations.models import IntegrationMap
+from integrations.models import IntegrationMap, IntegrationPoint, KpiTarget
 
 # Integration maps are text; a megabyte is far more than any real one (the seeds are ~30 kB).
 MAX_UPLOAD_BYTES = settings.INTEGRATION_MAP_MAX_UPLOAD_BYTES
@@ -64,17 +64,28 @@ class UntickForm(forms.Form):
         return reason
 
 
-class CycleStartForm(forms.Form):
-    cycle_start = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Cycle start"
-    )
+class CycleStartForm(forms.ModelForm):
+    """The map's cycle start; its checks and messages are the model field's."""
+
+    class Meta:
+        model = IntegrationMap
+        fields = ["cycle_start"]
+        widgets = {"cycle_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class OwnerTeamForm(forms.Form):
-    owner_team = forms.CharField(required=False, max_length=120, label="Owner team")
+class OwnerTeamForm(forms.ModelForm):
+    """A point's owner team; the length limit and its message come from the model field."""
+
+    class Meta:
+        model = IntegrationPoint
+        fields = ["owner_team"]
+        widgets = {"owner_team": forms.TextInput(attrs={"aria-label": "Owner team"})}
 
 
-class KpiMeasureForm(forms.Form):
-    measured_value = forms.DecimalField(
-        required=False, max_digits=14, decimal_places=2, label="Measured value"
-    )
+class KpiMeasureForm(forms.ModelForm):
+    """A KPI's measured value; digits, decimals and messages come from the model field."""
+
+    class Meta:
+        model = KpiTarget
+        fields = ["measured_value"]
+        widgets = {"measured_value": forms.NumberInput(attrs={"step": "0.01"})}

@@ -17,12 +17,14 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from integrations.models import (
@@ -205,3 +207,24 @@ def point_history(point: IntegrationPoint, *, limit: int = 200) -> list:
     )
     rows = sorted(chain(point_rows, criteria_rows), key=lambda r: r.history_date, reverse=True)
     return rows[:limit]
+
+
+def point_for_page(pk: int) -> IntegrationPoint:
+    """One point with its progress, status, criteria (with who ticked/verified) and links; 404
+    when there is none."""
+    point = get_object_or_404(IntegrationPoint.objects.select_related("map"), pk=pk)
+    imap = point.map
+    point = (
+        points_with_progress(imap)
+        .prefetch_related(
+            Prefetch(
+                "criteria",
+                queryset=AcceptanceCriterion.objects.select_related("done_by", "verified_by"),
+            ),
+            "links",
+        )
+        .get(pk=pk)
+    )
+    point.map = imap
+    point.progress = progress_of(point)
+    return point

@@ -22,12 +22,19 @@ from integrations.models import (
     PendingMapImport,
 )
 
+from . import permissions
 from .importer import ImportReport, map_import
 from .parser import decode
 
 
 def _locked(criterion: AcceptanceCriterion) -> AcceptanceCriterion:
     return AcceptanceCriterion.objects.select_for_update().get(pk=criterion.pk)
+
+
+def _refuse_if(refusal: str) -> None:
+    """The criterion's state rules live in ``permissions``; a refusal is a validation error."""
+    if refusal:
+        raise ValidationError(refusal)
 
 
 def _save(obj, *, actor, reason: str) -> None:
@@ -48,11 +55,7 @@ def criterion_tick(
             {"evidence_note": "Add an evidence note or a link that shows the criterion is met."}
         )
     criterion = _locked(criterion)
-    if criterion.is_done:
-        raise ValidationError(
-            f"Already ticked by {criterion.done_by or 'the importer'} "
-            f"on {criterion.done_at:%Y-%m-%d %H:%M}."
-        )
+    _refuse_if(permissions.tick_refusal(actor, criterion))
     criterion.done_at, criterion.done_by = timezone.now(), actor
     criterion.evidence_note, criterion.evidence_url = evidence_note, evidence_url
     criterion.untick_reason = ""
@@ -64,14 +67,7 @@ def criterion_tick(
 def criterion_verify(*, criterion: AcceptanceCriterion, actor) -> AcceptanceCriterion:
     """Confirm another admin's tick. The admin who ticked it cannot verify it."""
     criterion = _locked(criterion)
-    if not criterion.is_done:
-        raise ValidationError("Only a ticked criterion can be verified; tick it first.")
-    if criterion.is_verified:
-        raise ValidationError(f"Already verified by {criterion.verified_by}.")
-    if criterion.done_by_id == actor.pk:
-        raise ValidationError(
-            "You ticked this criterion, so you cannot verify it: another admin must check it."
-        )
+    _refuse_if(permissions.verify_refusal(actor, criterion))
     criterion.verified_at, criterion.verified_by = timezone.now(), actor
     _save(criterion, actor=actor, reason="Verified")
     return criterion
@@ -84,8 +80,7 @@ def criterion_untick(*, criterion: AcceptanceCriterion, actor, reason: str) -> A
     if not reason:
         raise ValidationError({"reason": "Say why the criterion is no longer met."})
     criterion = _locked(criterion)
-    if not criterion.is_done:
-        raise ValidationError("This criterion is not ticked.")
+    _refuse_if(permissions.untick_refusal(actor, criterion))
     criterion.done_at = criterion.done_by = None
     criterion.verified_at = criterion.verified_by = None
     criterion.untick_reason = reason
@@ -170,3 +165,11 @@ def map_import_apply(*, pending: PendingMapImport, actor) -> tuple[IntegrationMa
     pending.report = report.as_dict()
     pending.save(update_fields=["applied_at", "applied_map", "report"])
     return IntegrationMap.objects.get(pk=report.map_id), report
+
+
+@transaction.atomic
+def map_delete(*, imap: IntegrationMap, actor) -> None:
+    """Delete a map with its structure and progress (the admin's delete; a re-import archives)."""
+    imap = IntegrationMap.objects.select_for_update().get(pk=imap.pk)
+    imap._history_user = actor
+    imap.delete()

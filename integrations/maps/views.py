@@ -1,11 +1,12 @@
 """Pages for integration maps: list, checklist board, point page, upload → preview → apply,
-exports, and the in-place (htmx) criterion actions. Thin: selectors read, services write."""
+exports, and the in-place (htmx) actions. Thin: selectors read, services write, and a rejected
+action re-renders its form (or htmx fragment) with the user's input and the message at the field
+(``portal.errors``)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,9 +21,11 @@ from integrations.models import (
     KpiTarget,
     PendingMapImport,
 )
+from portal.csvexport import csv_response
+from portal.errors import form_add_service_error, service_error_messages
 
-from . import selectors, services
-from .exporter import map_to_csv, map_to_markdown
+from . import permissions, selectors, services
+from .exporter import CSV_COLUMNS, map_csv_rows, map_to_markdown
 from .filtersets import IntegrationPointFilterSet
 from .forms import (
     CycleStartForm,
@@ -34,15 +37,11 @@ from .forms import (
 )
 from .parser import MapParseError
 
-VIEW_PERM = "integrations.view_integrationmap"
-
-
-def _errors(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
+SERVICE_ERRORS = (ValidationError, PermissionDenied)
 
 
 class MapListView(PermissionRequiredMixin, ListView):
-    permission_required = VIEW_PERM
+    permission_required = permissions.VIEW_PERM
     template_name = "integrations/maps/map_list.html"
     context_object_name = "maps"
     paginate_by = 50
@@ -57,10 +56,12 @@ class MapListView(PermissionRequiredMixin, ListView):
         return context
 
 
-@permission_required(VIEW_PERM, raise_exception=True)
-def map_detail(request, pk):
-    """The checklist board: filters, phase timeline, points by phase then section, KPIs."""
-    imap = get_object_or_404(IntegrationMap, pk=pk)
+# --- the board -------------------------------------------------------------------------------
+
+
+def _map_page(request, imap: IntegrationMap, *, cycle_form=None, kpi_form=None):
+    """The checklist board: filters, phase timeline, points by phase then section, KPIs. A
+    rejected cycle-start or KPI form is shown with the user's input and its messages."""
     today = timezone.localdate()
     points = selectors.points_with_progress(imap, today=today)
     filterset = IntegrationPointFilterSet(request.GET or None, points, imap=imap)
@@ -79,6 +80,8 @@ def map_detail(request, pk):
         "kpis": list(imap.kpis.select_related("measured_by")),
         "today": today,
         "filtered": bool(request.GET),
+        "cycle_form": cycle_form or CycleStartForm(instance=imap),
+        "kpi_form": kpi_form,
     }
     template = "integrations/maps/map_detail.html"
     if request.htmx and request.htmx.target == "board":
@@ -86,28 +89,59 @@ def map_detail(request, pk):
     return render(request, template, context)
 
 
-def _annotated_point(pk):
-    point = get_object_or_404(IntegrationPoint.objects.select_related("map"), pk=pk)
-    imap = point.map
-    point = (
-        selectors.points_with_progress(imap)
-        .prefetch_related(
-            Prefetch(
-                "criteria",
-                queryset=AcceptanceCriterion.objects.select_related("done_by", "verified_by"),
-            ),
-            "links",
+@permission_required(permissions.VIEW_PERM, raise_exception=True)
+def map_detail(request, pk):
+    return _map_page(request, get_object_or_404(IntegrationMap, pk=pk))
+
+
+@require_POST
+@permission_required(permissions.MAP_SETTINGS_PERM, raise_exception=True)
+def map_cycle_start(request, pk):
+    imap = get_object_or_404(IntegrationMap, pk=pk)
+    form = CycleStartForm(request.POST, instance=imap)
+    if form.is_valid():
+        try:
+            services.map_set_cycle_start(
+                imap=imap, actor=request.user, cycle_start=form.cleaned_data["cycle_start"]
+            )
+        except SERVICE_ERRORS as exc:
+            form_add_service_error(form, exc)
+        else:
+            messages.success(request, "Cycle start saved; phase due dates follow it.")
+            return redirect(imap)
+    return _map_page(request, get_object_or_404(IntegrationMap, pk=pk), cycle_form=form)
+
+
+@require_POST
+@permission_required(permissions.KPI_PERM, raise_exception=True)
+def kpi_measure(request, pk):
+    kpi = get_object_or_404(KpiTarget.objects.select_related("map"), pk=pk)
+    form = KpiMeasureForm(request.POST, instance=kpi)
+    if form.is_valid():
+        try:
+            kpi = services.kpi_record(
+                kpi=kpi, actor=request.user, measured_value=form.cleaned_data["measured_value"]
+            )
+        except SERVICE_ERRORS as exc:
+            form_add_service_error(form, exc)
+        else:
+            if request.htmx:
+                kpi = KpiTarget.objects.select_related("measured_by").get(pk=kpi.pk)
+                return render(request, "integrations/maps/partials/kpi_row.html", {"k": kpi})
+            messages.success(request, f"Measured value of {kpi.name} saved.")
+            return redirect(f"{kpi.map.get_absolute_url()}#kpis")
+    if request.htmx:
+        kpi = KpiTarget.objects.select_related("measured_by").get(pk=kpi.pk)
+        return render(
+            request, "integrations/maps/partials/kpi_row.html", {"k": kpi, "kpi_form": form}
         )
-        .get(pk=pk)
-    )
-    point.map = imap
-    point.progress = selectors.progress_of(point)
-    return point
+    return _map_page(request, kpi.map, kpi_form=form)
 
 
-@permission_required(VIEW_PERM, raise_exception=True)
-def point_detail(request, pk):
-    point = _annotated_point(pk)
+# --- the point page and its criterion actions --------------------------------------------------
+
+
+def _point_page(request, point, *, owner_form=None, rejected=None):
     due = point.phase.due_on(point.map.cycle_start) if point.phase else None
     return render(
         request,
@@ -118,129 +152,112 @@ def point_detail(request, pk):
             "criteria": list(point.criteria.all()),
             "due_on": due,
             "history": selectors.point_history(point),
+            "owner_form": owner_form or OwnerTeamForm(instance=point),
+            "rejected": rejected,
         },
     )
 
 
-def _criterion_response(request, criterion, *, tick_form=None, untick_form=None, error=None):
-    """htmx: the criterion row plus the point's progress (out of band); otherwise the point page."""
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
+@permission_required(permissions.VIEW_PERM, raise_exception=True)
+def point_detail(request, pk):
+    return _point_page(request, selectors.point_for_page(pk))
+
+
+@require_POST
+@permission_required(permissions.POINT_OWNER_PERM, raise_exception=True)
+def point_owner(request, pk):
+    point = get_object_or_404(IntegrationPoint, pk=pk)
+    form = OwnerTeamForm(request.POST, instance=point)
+    if form.is_valid():
+        try:
+            services.point_set_owner_team(
+                point=point, actor=request.user, owner_team=form.cleaned_data["owner_team"]
+            )
+        except SERVICE_ERRORS as exc:
+            form_add_service_error(form, exc)
+        else:
+            messages.success(request, "Owner team saved.")
+            return redirect(point)
+    return _point_page(request, selectors.point_for_page(pk), owner_form=form)
+
+
+def _criterion_response(request, criterion, *, tick_form=None, untick_form=None, errors=()):
+    """After an action on a criterion. htmx: the criterion row plus the point's progress and
+    status (out of band). Otherwise: on success back to the point page; when rejected, the point
+    page itself with this row's form, the user's input and the messages."""
+    rejected = bool(errors) or any(f is not None and f.errors for f in (tick_form, untick_form))
+    if not request.htmx and not rejected:
         return redirect(f"{criterion.point.get_absolute_url()}#criterion-{criterion.pk}")
-    point = _annotated_point(criterion.point_id)
+    point = selectors.point_for_page(criterion.point_id)
+    row = {"tick_form": tick_form, "untick_form": untick_form, "errors": list(errors)}
+    if not request.htmx:
+        return _point_page(request, point, rejected={"pk": criterion.pk, **row})
     criterion = next(c for c in point.criteria.all() if c.pk == criterion.pk)
     return render(
         request,
         "integrations/maps/partials/criterion_swap.html",
-        {
-            "point": point,
-            "c": criterion,
-            "tick_form": tick_form,
-            "untick_form": untick_form,
-            "error": error,
-        },
+        {"point": point, "c": criterion, **row},
     )
 
 
+def _criterion(pk) -> AcceptanceCriterion:
+    return get_object_or_404(AcceptanceCriterion.objects.select_related("point"), pk=pk)
+
+
 @require_POST
-@permission_required("integrations.change_acceptancecriterion", raise_exception=True)
+@permission_required(permissions.TICK_PERM, raise_exception=True)
 def criterion_tick(request, pk):
-    criterion = get_object_or_404(AcceptanceCriterion.objects.select_related("point"), pk=pk)
+    criterion = _criterion(pk)
     form = TickForm(request.POST)
-    if not form.is_valid():
-        if not request.htmx:
-            messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return _criterion_response(request, criterion, tick_form=form)
-    try:
-        services.criterion_tick(criterion=criterion, actor=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        return _criterion_response(request, criterion, error=_errors(exc))
-    if not request.htmx:
-        messages.success(request, "Criterion ticked.")
-    return _criterion_response(request, criterion)
+    if form.is_valid():
+        try:
+            services.criterion_tick(criterion=criterion, actor=request.user, **form.cleaned_data)
+        except SERVICE_ERRORS as exc:
+            form_add_service_error(form, exc)
+        else:
+            if not request.htmx:
+                messages.success(request, "Criterion ticked.")
+            return _criterion_response(request, criterion)
+    return _criterion_response(request, criterion, tick_form=form)
 
 
 @require_POST
-@permission_required("integrations.verify_acceptancecriterion", raise_exception=True)
+@permission_required(permissions.VERIFY_PERM, raise_exception=True)
 def criterion_verify(request, pk):
-    criterion = get_object_or_404(AcceptanceCriterion.objects.select_related("point"), pk=pk)
+    criterion = _criterion(pk)
     try:
         services.criterion_verify(criterion=criterion, actor=request.user)
-    except ValidationError as exc:
-        return _criterion_response(request, criterion, error=_errors(exc))
+    except SERVICE_ERRORS as exc:
+        return _criterion_response(request, criterion, errors=service_error_messages(exc))
     if not request.htmx:
         messages.success(request, "Criterion verified.")
     return _criterion_response(request, criterion)
 
 
 @require_POST
-@permission_required("integrations.change_acceptancecriterion", raise_exception=True)
+@permission_required(permissions.TICK_PERM, raise_exception=True)
 def criterion_untick(request, pk):
-    criterion = get_object_or_404(AcceptanceCriterion.objects.select_related("point"), pk=pk)
+    criterion = _criterion(pk)
     form = UntickForm(request.POST)
-    if not form.is_valid():
-        if not request.htmx:
-            messages.error(request, "Say why the criterion is no longer met.")
-        return _criterion_response(request, criterion, untick_form=form)
-    try:
-        services.criterion_untick(
-            criterion=criterion, actor=request.user, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as exc:
-        return _criterion_response(request, criterion, error=_errors(exc))
-    if not request.htmx:
-        messages.success(request, "Criterion un-ticked.")
-    return _criterion_response(request, criterion)
-
-
-@require_POST
-@permission_required("integrations.change_integrationpoint", raise_exception=True)
-def point_owner(request, pk):
-    point = get_object_or_404(IntegrationPoint, pk=pk)
-    form = OwnerTeamForm(request.POST)
     if form.is_valid():
-        services.point_set_owner_team(
-            point=point, actor=request.user, owner_team=form.cleaned_data["owner_team"]
-        )
-        messages.success(request, "Owner team saved.")
-    else:
-        messages.error(request, "The owner team is at most 120 characters.")
-    return redirect(point)
+        try:
+            services.criterion_untick(
+                criterion=criterion, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except SERVICE_ERRORS as exc:
+            form_add_service_error(form, exc)
+        else:
+            if not request.htmx:
+                messages.success(request, "Criterion un-ticked.")
+            return _criterion_response(request, criterion)
+    return _criterion_response(request, criterion, untick_form=form)
 
 
-@require_POST
-@permission_required("integrations.change_integrationmap", raise_exception=True)
-def map_cycle_start(request, pk):
-    imap = get_object_or_404(IntegrationMap, pk=pk)
-    form = CycleStartForm(request.POST)
-    if form.is_valid():
-        services.map_set_cycle_start(
-            imap=imap, actor=request.user, cycle_start=form.cleaned_data["cycle_start"]
-        )
-        messages.success(request, "Cycle start saved; phase due dates follow it.")
-    else:
-        messages.error(request, "Enter the cycle start as a date (YYYY-MM-DD).")
-    return redirect(imap)
-
-
-@require_POST
-@permission_required("integrations.change_kpitarget", raise_exception=True)
-def kpi_measure(request, pk):
-    kpi = get_object_or_404(KpiTarget.objects.select_related("map"), pk=pk)
-    form = KpiMeasureForm(request.POST)
-    if form.is_valid():
-        services.kpi_record(
-            kpi=kpi, actor=request.user, measured_value=form.cleaned_data["measured_value"]
-        )
-        messages.success(request, f"Measured value of {kpi.name} saved.")
-    else:
-        messages.error(request, f"{kpi.name}: enter a number (e.g. 87.5).")
-    return redirect(f"{kpi.map.get_absolute_url()}#kpis")
+# --- import and export -----------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("integrations.add_integrationmap", raise_exception=True)
+@permission_required(permissions.IMPORT_PERM, raise_exception=True)
 def map_upload(request):
     form = MapUploadForm(
         request.POST or None, request.FILES or None, initial={"target": request.GET.get("target")}
@@ -257,46 +274,48 @@ def map_upload(request):
             )
         except MapParseError as exc:
             form.add_error("document", f"{document.name}, {exc}")
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except SERVICE_ERRORS as exc:
+            form_add_service_error(form, exc)
         else:
             return redirect(pending)
     return render(request, "integrations/maps/map_upload.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("integrations.add_integrationmap", raise_exception=True)
+@permission_required(permissions.IMPORT_PERM, raise_exception=True)
 def map_import_preview(request, pk):
     pending = get_object_or_404(
         PendingMapImport.objects.select_related("target_map", "applied_map"), pk=pk
     )
+    errors: list[str] = []
     if request.method == "POST":
         try:
             imap, report = services.map_import_apply(pending=pending, actor=request.user)
-        except (ValidationError, MapParseError) as exc:
-            messages.error(request, str(exc) if isinstance(exc, MapParseError) else _errors(exc))
-            return redirect(pending)
-        messages.success(
-            request,
-            f"Imported {pending.source_name}: {len(report.points_added)} points added, "
-            f"{len(report.points_changed)} changed, {len(report.points_removed)} archived.",
-        )
-        return redirect(imap)
+        except MapParseError as exc:
+            errors = [str(exc)]
+        except SERVICE_ERRORS as exc:
+            errors = service_error_messages(exc)
+        else:
+            messages.success(
+                request,
+                f"Imported {pending.source_name}: {len(report.points_added)} points added, "
+                f"{len(report.points_changed)} changed, {len(report.points_removed)} archived.",
+            )
+            return redirect(imap)
+        pending.refresh_from_db()
     return render(
         request,
         "integrations/maps/import_preview.html",
-        {"pending": pending, "report": pending.report},
+        {"pending": pending, "report": pending.report, "errors": errors},
     )
 
 
-@permission_required(VIEW_PERM, raise_exception=True)
+@permission_required(permissions.VIEW_PERM, raise_exception=True)
 def map_export(request, pk, fmt):
     imap = get_object_or_404(IntegrationMap, pk=pk)
     name = slugify(imap.title) or f"map-{imap.pk}"
     if fmt == "csv":
-        response = HttpResponse(map_to_csv(imap), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    else:
-        response = HttpResponse(map_to_markdown(imap), content_type="text/markdown; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.md"'
+        return csv_response(filename=f"{name}.csv", header=CSV_COLUMNS, rows=map_csv_rows(imap))
+    response = HttpResponse(map_to_markdown(imap), content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.md"'
     return response

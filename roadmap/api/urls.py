@@ -9,5 +9,6 @@ router.register("roadmap-items", RoadmapItemViewSet, basename="api-roadmap-item"
 urlpatterns: list = [
     path("cs-product/vote/<int:feature_id>", VoteView.as_view(), name="api-vote"),
     *router.urls,
-    path("", include("roadmap.beta.api_urls")),
+    path("", include("roadmap.betas.api.urls")),
+    path("", include("roadmap.launches.api.urls")),
 ]

@@ -1,7 +1,5 @@
 """Roadmap API: items as a read-only resource (score, rank, breakdown) and the CS–Product vote."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
@@ -47,12 +45,9 @@ class VoteView(APIView):
         item = get_object_or_404(RoadmapItem, pk=feature_id)
         serializer = VoteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            vote, created = services.vote_cast(
-                item=item, rep=request.user, **serializer.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from exc
+        # A refusal by the service (closed item, not your account) is answered by
+        # portal.errors.api_exception_handler: 400 with the messages by field.
+        vote, created = services.vote_cast(item=item, rep=request.user, **serializer.validated_data)
         return Response(
             VoteSerializer(vote).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -80,8 +75,5 @@ class VoteView(APIView):
         vote = get_object_or_404(
             Vote.objects.select_related("account"), item=item, account_id=int(account)
         )
-        try:
-            services.vote_withdraw(vote=vote, actor=request.user)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
+        services.vote_withdraw(vote=vote, actor=request.user)  # PermissionDenied: 403
         return Response(status=status.HTTP_204_NO_CONTENT)

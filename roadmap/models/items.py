@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -68,7 +69,17 @@ class RoadmapItem(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(effort__gt=0), name="roadmap_effort_positive")
         ]
-        indexes = [models.Index(fields=["status", "rank"])]
+        indexes = [
+            models.Index(fields=["status", "rank"]),
+            # A board column's top cards (roadmap.selectors.BOARD_ORDER) straight from the index.
+            models.Index(
+                F("status"),
+                F("rank").asc(),  # ASC puts NULLs last in PostgreSQL, as BOARD_ORDER asks
+                F("score").desc(),
+                F("id"),
+                name="roadmap_board_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from roadmap.launches.choices import Readiness
+
 from .items import RoadmapItem
 
 __all__ = [
@@ -14,12 +16,6 @@ __all__ = [
     "MilestoneReminder",
     "Readiness",
 ]
-
-
-class Readiness(models.TextChoices):
-    READY = "ready", "Ready"
-    NEEDS_ATTENTION = "needs_attention", "Needs attention"
-    BLOCKED = "blocked", "Blocked"
 
 
 class LaunchPlanQuerySet(models.QuerySet):

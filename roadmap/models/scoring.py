@@ -126,6 +126,21 @@ class ScoringState(models.Model):
         return f"Recompute state ({self.runs} runs)"
 
 
+class ScoringDirtyItem(models.Model):
+    """An item whose demand or estimates changed since the last recompute: the next run re-scores
+    just these items and re-ranks the rest from their stored scores (``priorities_request`` with
+    ``item_ids``). A request for all items sets ``ScoringState.dirty_since`` instead."""
+
+    item_id = models.BigIntegerField(primary_key=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "item waiting for a recompute"
+
+    def __str__(self) -> str:
+        return f"item {self.item_id} (since {self.requested_at:%H:%M:%S})"
+
+
 class ScoreSnapshot(models.Model):
     """An item's score and rank as one recompute left them: the score history and trend line."""
 

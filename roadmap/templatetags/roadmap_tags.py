@@ -1,9 +1,34 @@
 from django import template
 from django.utils.html import format_html
 
+from roadmap import permissions
 from roadmap.breakdown import money_short
 
 register = template.Library()
+
+# The permission predicates as filters, so templates ask the question the views and the API ask:
+# ``{% if user|can_withdraw:vote %}``, ``{% if user|can_create_item %}``.
+PREDICATES = [
+    "can_create_item",
+    "can_edit_item",
+    "can_move_item",
+    "can_vote_for",
+    "can_vote_on",
+    "can_withdraw",
+    "can_change_policy",
+    "can_recompute",
+    "can_create_program",
+    "can_edit_program",
+    "can_nominate_some",
+    "can_nominate",
+    "can_manage_participants",
+    "can_create_launch",
+    "can_move_launch",
+    "can_add_milestone",
+    "can_manage_milestones",
+]
+for _name in PREDICATES:
+    register.filter(_name, getattr(permissions, _name))
 
 
 @register.simple_tag

@@ -10,18 +10,23 @@ BASE = {"DEBUG": "true", "SECRET_KEY": "x" * 60}
 @pytest.mark.parametrize(
     ("name", "value", "expected"),
     [
-        ("ADOPTION_BARRIER_DAYS", "two weeks", "a whole number from 1 to 365"),
-        ("ADOPTION_BARRIER_DAYS", "0", "a whole number from 1 to 365"),
-        ("ADOPTION_MIN_SAMPLE", "2.5", "a whole number from 1 to 10000"),
-        ("ADOPTION_LAGGING_RATIO", "1.5", "a number from 0.01 to 0.99"),
-        ("ADOPTION_DROPOFF_THRESHOLD", "25%", "a number from 0.0 to 1.0"),
-        ("ADOPTION_INSIGHT_REQUESTER_THRESHOLD", "0", "a number from 0.01 to 1.0"),
+        ("ADOPTION_BARRIER_DAYS", "two weeks", "a whole number of days between 1 and 365"),
+        ("ADOPTION_BARRIER_DAYS", "0", "a whole number of days between 1 and 365"),
+        ("ADOPTION_MIN_SAMPLE", "2.5", "a whole number of accounts ≥ 1"),
+        ("ADOPTION_LAGGING_RATIO", "0", "a number > 0"),
+        ("ADOPTION_DROPOFF_THRESHOLD", "25%", "a number ≥ 0"),
+        ("ADOPTION_INSIGHT_REQUESTER_THRESHOLD", "-1", "a number > 0"),
     ],
 )
 def test_bad_values_name_the_variable(name, value, expected):
     result = run_manage("check", env={**BASE, name: value})
     assert result.returncode != 0
     assert f"{name} must be {expected}, not {value!r}." in result.stderr
+
+
+def test_a_share_above_one_is_refused():
+    result = run_manage("check", env={**BASE, "ADOPTION_LAGGING_RATIO": "1.5"})
+    assert "ADOPTION_LAGGING_RATIO must be a number > 0 and ≤ 1, not 1.5." in result.stderr
 
 
 def test_good_values_are_taken():

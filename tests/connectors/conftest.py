@@ -81,6 +81,7 @@ def celery_mode(settings, *, eager: bool):
     from portal.celery import app
 
     keys = ("task_always_eager", "task_eager_propagates")
+    app.conf.task_always_eager  # noqa: B018 - finishes a pending configuration: changes is a dict
     saved = {key: app.conf.changes[key] for key in keys if key in app.conf.changes}
     for key in keys:
         app.conf.changes.pop(key, None)

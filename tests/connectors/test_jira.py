@@ -10,7 +10,13 @@ import pytest
 from django.urls import reverse
 from werkzeug import Response
 
-from integrations.models import RunStatus, WebhookReceipt
+from integrations.connectors.services import jira_issue_request, jira_issue_request_execute
+from integrations.models import (
+    JiraIssueRequest,
+    JiraIssueRequestStatus,
+    RunStatus,
+    WebhookReceipt,
+)
 from portal.models import OutboxEvent
 from roadmap.choices import ItemStatus
 from roadmap.models import RoadmapItem
@@ -265,35 +271,105 @@ def serve_create(httpserver, key="PROD-42"):
     httpserver.expect_request("/rest/api/3/issue", method="POST").respond_with_handler(handler)
 
 
+@pytest.fixture
+def create_jira(client_for, eager_celery_here, django_capture_on_commit_callbacks):
+    """POST "Create Jira issue" as ``user``; the queued task runs in this process after the
+    commit (``htmx`` for the in-place request)."""
+
+    def post(user, item, *, htmx=False, follow=False):
+        headers = {"HX-Request": "true"} if htmx else {}
+        client = client_for(user)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("integrations:jira-create", args=[item.pk]), headers=headers
+            )
+        if follow and response.status_code == 302:  # the page as it is once the task has run
+            return client.get(response["Location"])
+        return response
+
+    return post
+
+
 @pytest.mark.django_db
-def test_pm_creates_a_jira_issue_for_an_item(client_for, pm, jira, httpserver):
+def test_pm_creates_a_jira_issue_for_an_item(create_jira, pm, jira, httpserver):
     item = roadmap_item_create(title="SSO for sandboxes", description="Para one.\n\nPara two.")
     serve_create(httpserver)
-    response = client_for(pm).post(reverse("integrations:jira-create", args=[item.pk]))
+    response = create_jira(pm, item)
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.jira_key == "PROD-42"
     assert item.history.first().history_user == pm
+    assert item.jira_issue_request.status == JiraIssueRequestStatus.DONE
 
 
 @pytest.mark.django_db
-def test_second_click_does_not_create_a_second_issue(client_for, pm, jira, httpserver):
+def test_the_web_request_only_queues_the_creation(client_for, pm, jira, httpserver):
+    """No HTTP (and no row lock) in the request: the page shows "creating…" and polls."""
+    item = roadmap_item_create(title="SSO for sandboxes")
+    serve_create(httpserver)
+    response = client_for(pm).post(
+        reverse("integrations:jira-create", args=[item.pk]), headers={"HX-Request": "true"}
+    )
+    assert httpserver.log == []
+    html = response.content.decode()
+    assert "Creating the Jira issue…" in html
+    assert reverse("integrations:jira-status", args=[item.pk]) in html and "every 2s" in html
+    assert item.jira_issue_request.status == JiraIssueRequestStatus.PENDING
+    # The task (as the worker runs it) creates the issue; the next poll shows the key, no poll.
+    jira_issue_request_execute(request_id=item.jira_issue_request.pk)
+    poll = client_for(pm).get(reverse("integrations:jira-status", args=[item.pk]))
+    assert 'data-testid="jira-key"' in poll.content.decode()
+    assert "PROD-42" in poll.content.decode() and "hx-trigger" not in poll.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_second_click_while_creating_queues_nothing_more(client_for, pm, jira, httpserver):
+    item = roadmap_item_create(title="SSO for sandboxes")
+    first = jira_issue_request(item=item, actor=pm)
+    second = jira_issue_request(item=item, actor=pm)
+    assert first.pk == second.pk and second.is_pending
+    serve_create(httpserver)
+    assert jira_issue_request_execute(request_id=first.pk).status == JiraIssueRequestStatus.DONE
+    assert jira_issue_request_execute(request_id=first.pk) is None  # a redelivered task
+    assert len(httpserver.log) == 1
+
+
+@pytest.mark.django_db
+def test_second_click_does_not_create_a_second_issue(create_jira, pm, jira, httpserver):
     item = roadmap_item_create(title="SSO for sandboxes", jira_key="PROD-7")
-    response = client_for(pm).post(reverse("integrations:jira-create", args=[item.pk]), follow=True)
+    response = create_jira(pm, item, follow=True)
     assert "already linked to PROD-7" in response.content.decode()
     assert httpserver.log == []
 
 
 @pytest.mark.django_db
-def test_jira_refusal_is_shown_and_nothing_stored(client_for, pm, jira, httpserver):
+def test_jira_refusal_is_shown_and_nothing_stored(create_jira, pm, jira, httpserver):
     item = roadmap_item_create(title="SSO for sandboxes")
     httpserver.expect_request("/rest/api/3/issue").respond_with_json(
         {"errorMessages": [], "errors": {"issuetype": "Specify a valid issue type"}}, status=400
     )
-    response = client_for(pm).post(reverse("integrations:jira-create", args=[item.pk]), follow=True)
-    assert "Specify a valid issue type" in response.content.decode()
+    response = create_jira(pm, item, follow=True)
+    html = response.content.decode()
+    assert 'data-testid="jira-error"' in html and "Specify a valid issue type" in html
+    assert "Try again" in html
     item.refresh_from_db()
     assert item.jira_key == ""
+    assert item.jira_issue_request.status == JiraIssueRequestStatus.FAILED
+
+
+@pytest.mark.django_db
+def test_a_failed_request_is_tried_again(create_jira, pm, jira, httpserver):
+    item = roadmap_item_create(title="SSO for sandboxes")
+    httpserver.expect_oneshot_request("/rest/api/3/issue").respond_with_json(
+        {"errorMessages": ["Project is archived"]}, status=400
+    )
+    create_jira(pm, item, htmx=True)
+    serve_create(httpserver, key="PROD-44")
+    response = create_jira(pm, item, htmx=True)
+    item.refresh_from_db()
+    assert item.jira_key == "PROD-44"
+    assert item.jira_issue_request.status == JiraIssueRequestStatus.DONE
+    assert response.status_code == 200
 
 
 @pytest.mark.django_db
@@ -303,11 +379,14 @@ def test_only_product_managers_create_jira_issues(request, client_for, jira, htt
     user = request.getfixturevalue(who)
     response = client_for(user).post(reverse("integrations:jira-create", args=[item.pk]))
     assert response.status_code == 403
+    assert (
+        client_for(user).get(reverse("integrations:jira-status", args=[item.pk])).status_code == 403
+    )
     assert httpserver.log == []
 
 
 @pytest.mark.django_db
-def test_pm_colleague_may_create_too(client_for, jira, httpserver):
+def test_pm_colleague_may_create_too(create_jira, jira, httpserver):
     from tests.factories import ProductManagerFactory
 
     colleague = ProductManagerFactory(username="pm_b")
@@ -315,16 +394,19 @@ def test_pm_colleague_may_create_too(client_for, jira, httpserver):
         title="SSO for sandboxes", owner=ProductManagerFactory(username="pm_owner")
     )
     serve_create(httpserver, key="PROD-43")
-    client_for(colleague).post(reverse("integrations:jira-create", args=[item.pk]))
+    create_jira(colleague, item)
     item.refresh_from_db()
     assert item.jira_key == "PROD-43"
 
 
 @pytest.mark.django_db
-def test_create_needs_a_jira_connection(client_for, pm):
+def test_create_needs_a_jira_connection(create_jira, pm):
     item = roadmap_item_create(title="SSO for sandboxes")
-    response = client_for(pm).post(reverse("integrations:jira-create", args=[item.pk]), follow=True)
+    response = create_jira(pm, item, follow=True)
     assert "No enabled Jira connection" in response.content.decode()
+    htmx = create_jira(pm, item, htmx=True)
+    assert "No enabled Jira connection" in htmx.content.decode()
+    assert not JiraIssueRequest.objects.exists()
 
 
 @pytest.mark.django_db

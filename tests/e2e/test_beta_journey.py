@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from roadmap import demand
 from tests.factories import AccountFactory, CsRepFactory, ProductManagerFactory
-from tests.roadmap_beta.factories import BetaProgramFactory
+from tests.roadmap.factories import BetaProgramFactory
 
 
 @pytest.fixture
@@ -66,7 +66,8 @@ def test_pm_nominates_ranked_candidates_until_the_program_is_full(page, login, v
     expect(page.get_by_test_id("participant")).to_contain_text("Champion Inc")
 
     page.get_by_role("button", name="Nominate Steady Co").click()
-    expect(page.get_by_role("status")).to_contain_text(
+    # Refused: the program page again, with the service's message where the nomination failed.
+    expect(page.get_by_role("alert")).to_contain_text(
         "Steady Co cannot be nominated: the program is full: 1 of 1 places are taken."
     )
     expect(page.get_by_test_id("participant")).to_have_count(1)

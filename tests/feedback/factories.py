@@ -1,16 +1,18 @@
+"""The feedback tests' factories and sample files, all in this one module."""
+
 import factory
 
 from feedback.choices import Category, Impact, Source
 from feedback.models import FeedbackTicket, TicketAccount
-from roadmap.models import RoadmapItem
 from tests.factories import AccountFactory, CsRepFactory
+from tests.roadmap import factories as roadmap_factories
 
 
-class RoadmapItemFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = RoadmapItem
+class RoadmapItemFactory(roadmap_factories.RoadmapItemFactory):
+    """The roadmap's item factory, planned (tickets link to planned work) and without an area."""
 
     title = factory.Sequence(lambda n: f"Roadmap item {n:03d}")
+    product_area = ""
     status = "planned"
 
 

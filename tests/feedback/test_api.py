@@ -150,7 +150,7 @@ def test_permissions(cs_rep, pm, portal_admin, outsider, account):
     refused = api_for(pm).patch(detail, {"status": "closed"}, format="json")
     assert refused.status_code == 400
     assert "status" in refused.json()
-    assert api_for(pm).delete(detail).status_code == 403
+    assert api_for(pm).delete(detail).status_code == 405  # no delete: decline or merge
 
 
 def test_ticket_list_filters_and_query_count(cs_rep, pm, account, django_assert_max_num_queries):
@@ -178,3 +178,37 @@ def test_session_auth_works_for_the_browser(client_for, cs_rep, account):
     assert response.status_code == 201
     status_url = reverse("api-feedback-status", args=[response.json()["id"]])
     assert client.get(status_url).json()["status"] == "new"
+
+
+def test_tickets_cannot_be_deleted(cs_rep, pm, portal_admin):
+    """Feedback is declined or merged, never deleted: DELETE is not a method of the resource."""
+    ticket = TicketFactory()
+    detail = reverse("api-feedback-ticket-detail", args=[ticket.pk])
+    for user in (cs_rep, pm, portal_admin):
+        response = api_for(user).delete(detail)
+        assert response.status_code == 405, user
+        assert "DELETE" not in response["Allow"]
+    assert APIClient().delete(detail).status_code in (401, 403)
+    assert FeedbackTicket.objects.filter(pk=ticket.pk).exists()
+
+
+def test_api_triage_is_the_triage_service(pm, django_capture_on_commit_callbacks):
+    """The same service as the triage form: history reasons, the item linked, the workflow."""
+    ticket = TicketFactory()
+    item_ = RoadmapItemFactory()
+    detail = reverse("api-feedback-ticket-detail", args=[ticket.pk])
+    response = api_for(pm).patch(
+        detail,
+        {"roadmap_item": item_.pk, "impact": "blocker", "product_area": "  API  "},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    ticket.refresh_from_db()
+    assert (ticket.roadmap_item, ticket.impact, ticket.product_area) == (item_, "blocker", "API")
+    reasons = list(ticket.history.values_list("history_change_reason", flat=True))
+    assert "Triaged" in reasons and f"Linked to roadmap item #{item_.pk}" in reasons
+    declined = api_for(pm).patch(detail, {"status": "declined"}, format="json")
+    assert declined.status_code == 400
+    assert "declined_reason" in declined.json()
+    unlinked = api_for(pm).patch(detail, {"roadmap_item": None}, format="json")
+    assert unlinked.json()["roadmap_item"] is None

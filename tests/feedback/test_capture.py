@@ -7,7 +7,7 @@ from django.urls import reverse
 from feedback.models import FeedbackTicket, TicketAccount
 from portal.models import OutboxEvent
 from tests.factories import AccountFactory
-from tests.roadmap_beta.factories import BetaProgramFactory
+from tests.roadmap.factories import BetaProgramFactory
 
 from .factories import TicketFactory, pdf_bytes, png_bytes
 

@@ -1,43 +1,17 @@
 """Races on PostgreSQL: the same Idempotency-Key sent twice at once, one account joined twice."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from feedback import services
 from feedback.models import FeedbackTicket, IdempotencyKey, TicketAccount
 from tests.factories import AccountFactory, CsRepFactory
+from tests.races import race
 
 from .factories import TicketFactory
 
 THREADS = 6
-
-
-def race(jobs):
-    barrier = threading.Barrier(len(jobs))
-    results, lock = [], threading.Lock()
-
-    def run(job):
-        try:
-            barrier.wait(timeout=30)
-            result = job()
-        except Exception as exc:
-            result = exc
-        finally:
-            connection.close()
-        with lock:
-            results.append(result)
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert len(results) == len(jobs)
-    return results
 
 
 @pytest.mark.postgres
@@ -81,3 +55,25 @@ def test_one_account_joined_concurrently_lands_once():
     assert TicketAccount.objects.filter(ticket=ticket, account=account).count() == 1
     ticket.refresh_from_db()
     assert ticket.account_count == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_batch_service_raced_with_one_key_writes_once():
+    rep = CsRepFactory(username="race_service_rep")
+    account = AccountFactory()
+    items = [
+        {"account": account, "title": f"Race {i}", "description": "d", "category": "bug",
+         "impact": "high", "source": "email"}
+        for i in range(2)
+    ]  # fmt: skip
+
+    def submit():
+        return services.feedback_submit_batch(submitter=rep, items=items, idempotency_key="k")
+
+    answers = race([submit] * THREADS)
+    assert {a.status_code for a in answers} == {201}
+    assert len({a.content for a in answers}) == 1
+    assert sum(not a.replayed for a in answers) == 1
+    assert FeedbackTicket.objects.count() == 2
+    assert IdempotencyKey.objects.count() == 1

@@ -143,7 +143,7 @@ def test_duplicate_merge_moves_accounts_evidence_and_item(
     extra = AccountFactory()
     services.ticket_join(ticket=dup, account=extra, actor=cs_rep_colleague, note="Also")
     services.ticket_join(ticket=dup, account=shared, actor=cs_rep_colleague)
-    services.attachment_add(
+    services.ticket_attachment_add(
         ticket=dup, upload=SimpleUploadedFile("a.png", png_bytes()), actor=cs_rep_colleague
     )
     with django_capture_on_commit_callbacks(execute=True):

@@ -6,10 +6,10 @@ from integrations.maps.importer import map_import
 from integrations.models import IntegrationMap
 
 ROOT = Path(__file__).resolve().parents[2]
-SEEDS = ROOT.parent / "shared" / "seeds"  # the project's shared folder sits beside the checkout
-REPO_SEEDS = ROOT / "integrations" / "maps" / "seeds"
-SEED_000 = REPO_SEEDS / "developer-product-integration-map.md"
-SEED_001 = REPO_SEEDS / "product-systems-integration-map.md"
+# The seed documents the repository ships (the project's own files).
+SEEDS = ROOT / "integrations" / "maps" / "seeds"
+SEED_000 = SEEDS / "developer-product-integration-map.md"
+SEED_001 = SEEDS / "product-systems-integration-map.md"
 
 
 def import_text(text: str | bytes, *, name: str = "doc.md", actor=None, **kwargs):

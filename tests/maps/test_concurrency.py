@@ -6,7 +6,7 @@ import pytest
 from integrations.maps import services
 from integrations.models import AcceptanceCriterion
 from tests.factories import PortalAdminFactory
-from tests.roadmap_beta.test_concurrency import race
+from tests.roadmap.betas.test_concurrency import race
 
 from .factories import SMALL, import_text
 

@@ -102,3 +102,5 @@ def test_export_views(client_for, cs_rep):
     assert md.content.decode().startswith("---\n")
     response = client.get(f"/integrations/maps/{imap.pk}/export.csv")
     assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].endswith('small-map.csv"')
+    assert b"".join(response.streaming_content).decode() == map_to_csv(imap)

@@ -4,14 +4,9 @@ import pytest
 
 from integrations.models import AcceptanceCriterion, IntegrationPoint, Phase
 
-from .factories import SEED_000, SEED_001, SEEDS, import_seed
+from .factories import SEED_000, SEED_001, import_seed
 
 pytestmark = pytest.mark.django_db
-
-
-def test_the_repo_copies_are_the_shared_seeds():
-    assert SEED_000.read_bytes() == (SEEDS / "000_96b060214410470c.txt").read_bytes()
-    assert SEED_001.read_bytes() == (SEEDS / "001_e75a07a56d293873.txt").read_bytes()
 
 
 def test_seed_000_points_criteria_phases():

@@ -1,13 +1,21 @@
 """Benchmark of the priority engine and the board on PostgreSQL (figures, not a timed test).
 
-2,000 items, 5,000 accounts, 200,000 votes and 50,000 feedback tickets linked to items (real
-``FeedbackTicket`` rows with their account, read through the feedback app's own demand source).
-Run with ``make bench`` (DATABASE_URL=postgres://…).
+The standard size is 2,000 items, 5,000 accounts, 200,000 votes and 50,000 feedback tickets linked
+to items (real ``FeedbackTicket`` rows with their account, read through the feedback app's own
+demand source). ``BENCH_SCALES`` multiplies every count, one run per scale in the same session,
+and a table of each figure against size closes the run::
+
+    make bench PYTEST_ARGS=tests/perf/test_roadmap_bench.py                  # ×1
+    BENCH_SCALES=1,5 make bench PYTEST_ARGS=tests/perf/test_roadmap_bench.py  # ×1 then ×5
+
+(DATABASE_URL=postgres://…).
 """
 
 import os
 import random
 import statistics
+import subprocess
+import sys
 import time
 from decimal import Decimal
 
@@ -21,9 +29,13 @@ from portal.choices import Tier
 from portal.models import Account
 from roadmap import scoring
 from roadmap.models import RoadmapItem, ScoringPolicy
+from roadmap.services import vote_cast
 from tests.factories import CsRepFactory
 
-ITEMS, ACCOUNTS, VOTES, TICKETS, REPS = 2_000, 5_000, 200_000, 50_000, 40
+BASE = {"items": 2_000, "accounts": 5_000, "votes": 200_000, "tickets": 50_000}
+REPS = 40
+SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "1").split(",") if s.strip()]
+RESULTS: dict[int, dict] = {}
 REPEAT, BOARD_REQUESTS = 5, 40
 STATUSES = ["under_consideration"] * 5 + ["planned"] * 2 + ["in_progress", "shipped"]
 LEVELS = ["none", "low", "medium", "high"]
@@ -38,7 +50,8 @@ def _copy(table: str, columns: list[str], rows) -> None:
                 copy.write_row(row)
 
 
-def _build(rng: random.Random) -> dict:
+def _build(rng: random.Random, scale: int) -> dict:
+    ITEMS, ACCOUNTS, VOTES, TICKETS = (BASE[k] * scale for k in BASE)
     reps = [CsRepFactory(username=f"bench_rep{i}") for i in range(REPS)]
     Account.objects.bulk_create(
         [
@@ -158,15 +171,47 @@ def _p95(samples):
     return ordered[max(0, round(0.95 * len(ordered)) - 1)] * 1000
 
 
+def _worker_peak_rss_mb() -> float:
+    """Max RSS of a fresh process that runs one full recompute (what a worker needs)."""
+    code = (
+        "import resource, django; django.setup(); from roadmap import scoring; "
+        "scoring.priorities_recompute(); "
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    name = connection.settings_dict["NAME"]
+    base = env["DATABASE_URL"].rsplit("/", 1)[0]
+    env["DATABASE_URL"] = f"{base}/{name}"
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+def _time_pages(client, path: str, n: int):
+    samples, cpu_samples = [], []
+    client.get(path)
+    for _ in range(n):
+        t, cpu = time.perf_counter(), time.process_time()
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(path)
+        samples.append(time.perf_counter() - t)
+        cpu_samples.append(time.process_time() - cpu)
+        assert response.status_code == 200
+    return samples, cpu_samples, len(ctx.captured_queries)
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_roadmap_benchmark(settings):
+@pytest.mark.parametrize("scale", SCALES)
+def test_roadmap_benchmark(settings, scale):
     # As in production: rank-change events wait in the outbox for the relay (not timed here).
     settings.CELERY_TASK_ALWAYS_EAGER = False
     rng = random.Random(2026)
     started = time.perf_counter()
-    built = _build(rng)
+    built = _build(rng, scale)
     build_s = time.perf_counter() - started
+    items_n, accounts_n, votes_n, tickets_n = (BASE[k] * scale for k in BASE)
     first = time.perf_counter()
     result = scoring.priorities_recompute()
     first_s = time.perf_counter() - first
@@ -189,31 +234,85 @@ def test_roadmap_benchmark(settings):
             cursor.fetchall()
             floor.append(time.perf_counter() - t)
 
+    # One vote, re-scored and re-ranked by the incremental run (worker time).
+    rep = built["reps"][0]
+    open_items = list(
+        RoadmapItem.objects.filter(status="under_consideration").values_list("id", flat=True)
+    )
+    mine = list(Account.objects.filter(csm_owner=rep).values_list("id", flat=True))
+    one_vote = []
+    for n in range(REPEAT * 2):
+        item = RoadmapItem.objects.get(pk=open_items[(n * 37) % len(open_items)])
+        account = Account.objects.get(pk=mine[n % len(mine)])
+        vote_cast(
+            item=item, account=account, rep=rep, evidence="bench", expected_health_impact="high"
+        )
+        t = time.perf_counter()
+        incremental = scoring.priorities_recompute_if_dirty()
+        one_vote.append(time.perf_counter() - t)
+        assert incremental is not None and incremental.items == 1
+
     client = Client()
-    client.force_login(built["reps"][0])
-    client.get("/roadmap/")
-    board, board_cpu = [], []
-    for _ in range(BOARD_REQUESTS):
-        t, cpu = time.perf_counter(), time.process_time()
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get("/roadmap/")
-        board.append(time.perf_counter() - t)
-        # CPU of the Django process alone: what the page costs whatever else runs.
-        board_cpu.append(time.process_time() - cpu)
-        assert response.status_code == 200
-    board_queries = len(ctx.captured_queries)
+    client.force_login(rep)
+    board, board_cpu, board_queries = _time_pages(client, "/roadmap/", BOARD_REQUESTS)
+    trivial, _cpu, _q = _time_pages(client, "/password/change/", BOARD_REQUESTS)
+    rss = _worker_peak_rss_mb()
 
     ratio = statistics.median(recompute) / statistics.median(floor)
+    RESULTS[scale] = {
+        "items": items_n,
+        "votes": votes_n,
+        "recompute_ms": _ms(recompute),
+        "floor_ms": _ms(floor),
+        "ratio": ratio,
+        "one_vote_ms": _ms(one_vote),
+        "board_ms": _ms(board),
+        "board_p95_ms": _p95(board),
+        "board_queries": board_queries,
+        "trivial_ms": _ms(trivial),
+        "rss_mb": rss,
+    }
     print(
-        f"\nroadmap benchmark: {ITEMS} items, {ACCOUNTS} accounts, {VOTES} votes, "
-        f"{TICKETS} linked tickets (built in {build_s:.1f} s)\n"
+        f"\nroadmap benchmark ×{scale}: {items_n} items, {accounts_n} accounts, {votes_n} votes, "
+        f"{tickets_n} linked tickets (built in {build_s:.1f} s)\n"
         f"  recompute: first {first_s * 1000:.0f} ms ({result.items} open items, "
         f"{result.rank_changes} rank changes), median of {REPEAT} {_ms(recompute):.0f} ms, "
-        f"{queries} queries\n"
+        f"{queries} queries; worker peak RSS {rss:.0f} MB\n"
         f"  floor (the aggregate alone in PostgreSQL): median {_ms(floor):.0f} ms\n"
         f"  ratio recompute / floor: {ratio:.2f}\n"
+        f"  one vote, incremental re-score and re-rank: median {_ms(one_vote):.0f} ms, "
+        f"max {max(one_vote) * 1000:.0f} ms over {len(one_vote)} votes\n"
         f"  board /roadmap/: median {_ms(board):.1f} ms, p95 {_p95(board):.1f} ms over "
         f"{BOARD_REQUESTS} requests, {board_queries} queries; CPU in the Django process: "
-        f"median {_ms(board_cpu):.1f} ms\n"
+        f"median {_ms(board_cpu):.1f} ms; a trivial logged-in page: {_ms(trivial):.1f} ms\n"
         f"  load average during the run: {os.getloadavg()[0]:.1f} (2 cores)"
     )
+    if len(RESULTS) == len(SCALES) and len(SCALES) > 1:
+        _print_table()
+
+
+def _print_table() -> None:
+    keys = [
+        ("items", "items"),
+        ("votes", "votes"),
+        ("recompute_ms", "full recompute (ms)"),
+        ("floor_ms", "its floor (ms)"),
+        ("ratio", "ratio"),
+        ("one_vote_ms", "one vote, incremental (ms)"),
+        ("board_ms", "board median (ms)"),
+        ("board_p95_ms", "board p95 (ms)"),
+        ("board_queries", "board queries"),
+        ("trivial_ms", "trivial page (ms)"),
+        ("rss_mb", "worker peak RSS (MB)"),
+    ]
+    scales = sorted(RESULTS)
+    print("\n| measure | " + " | ".join(f"×{s}" for s in scales) + " |")
+    print("| --- |" + " --- |" * len(scales))
+    for key, label in keys:
+        cells = []
+        for s in scales:
+            v = RESULTS[s][key]
+            cells.append(f"{v:.2f}" if key == "ratio" else f"{v:,.0f}")
+        print(f"| {label} | " + " | ".join(cells) + " |")
+    base, top = RESULTS[scales[0]], RESULTS[scales[-1]]
+    print(f"board ×{scales[-1]} / ×{scales[0]}: {top['board_ms'] / base['board_ms']:.2f}")

@@ -1,11 +1,13 @@
-"""Factories and a test-only demand source ("feedback"-like signals in a table of their own)."""
+"""The roadmap app's factories (items, votes, beta programs) and a test-only demand source
+("feedback"-like signals in a table of their own)."""
 
+import datetime as dt
 from decimal import Decimal
 
 import factory
 from django.db import connection, models
 
-from roadmap.models import RoadmapItem, Vote
+from roadmap.models import BetaProgram, RoadmapItem, Vote
 from tests.factories import AccountFactory, CsRepFactory
 
 
@@ -20,6 +22,25 @@ class RoadmapItemFactory(factory.django.DjangoModelFactory):
     impact = Decimal(1)
     confidence = Decimal(1)
     effort = Decimal(1)
+
+
+class LaunchableItemFactory(RoadmapItemFactory):
+    """An item being built, with a launch date: what betas and launch plans are for."""
+
+    status = "in_progress"
+    launch_date = dt.date(2027, 3, 1)
+
+
+class BetaProgramFactory(factory.django.DjangoModelFactory):
+    """A program with no rules but capacity: tests switch on the rules they need."""
+
+    class Meta:
+        model = BetaProgram
+
+    item = factory.SubFactory(LaunchableItemFactory)
+    name = factory.Sequence(lambda n: f"Beta {n:03d}")
+    status = "open"
+    capacity = 10
 
 
 class VoteFactory(factory.django.DjangoModelFactory):

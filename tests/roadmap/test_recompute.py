@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from portal.models import Account, OutboxEvent
 from roadmap import demand, scoring
-from roadmap.models import RoadmapItem, ScoreSnapshot, ScoringState, Vote
+from roadmap.models import RoadmapItem, ScoreSnapshot, ScoringDirtyItem, ScoringState, Vote
 from roadmap.services import vote_cast
 from roadmap.tasks import priorities_recompute, priorities_recompute_dirty
 from tests.celery_worker import all_tasks_done, wait_for
@@ -49,7 +49,8 @@ def test_a_burst_of_100_votes_is_one_recompute_on_the_next_beat_tick(
     with django_capture_on_commit_callbacks(execute=True):
         item = _burst(cs_rep)
     assert runs() == 0
-    assert ScoringState.objects.get().dirty_since is not None
+    assert scoring.priorities_pending()
+    assert ScoringDirtyItem.objects.count() == 1  # one item, however many votes
     priorities_recompute_dirty.apply()  # the beat entry, every 30 s
     priorities_recompute_dirty.apply()  # nothing changed since: no run
     assert runs() == 1

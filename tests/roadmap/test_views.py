@@ -364,3 +364,16 @@ def test_policy_page_roles(client_for, request, role):
     assert client.get(reverse("roadmap:policy")).status_code == 200
     response = client.post(reverse("roadmap:policy"), _policy_body(consensus_threshold=1))
     assert response.status_code == (302 if role == "portal_admin_colleague" else 403)
+
+
+def test_refused_move_rerenders_the_item_page_with_the_field_message(client_for, pm):
+    item = RoadmapItemFactory(title="Stays put")
+    response = client_for(pm).post(
+        reverse("roadmap:item-move", args=[item.pk]), {"status": "vanished"}
+    )
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "Stays put" in body
+    assert "Select a valid choice. vanished is not one of the available choices." in body
+    item.refresh_from_db()
+    assert item.status == "under_consideration"

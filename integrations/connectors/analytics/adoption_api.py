@@ -3,7 +3,7 @@
 - ``GET cs-product/adoption/{feature_id}``: ``feature_id`` is a roadmap item id, as in
   ``POST cs-product/vote/{feature_id}``: adoption over the item's mapped analytics features from
   its ship date. A raw analytics feature key is still accepted (the older per-key summary, see
-  :class:`analytics.api.AdoptionView`); an all-digit id that names an item means the item.
+  :class:`connectors.api.views.AdoptionView`); an all-digit id that names an item means the item.
 - ``POST cs-product/optimize`` with ``{"feature_id": item id, "segment"?, "beta_program"?}``:
   recommendations in words with their figures and accounts.
 
@@ -24,9 +24,9 @@ from portal.api.permissions import require_perms
 from portal.models import Account
 from roadmap.models import BetaProgram
 
+from ..api.views import AdoptionView
 from .adoption import item_adoption
 from .adoption_selectors import item_for_adoption
-from .api import AdoptionView
 from .optimize import recommendations
 
 VIEW_USAGE = "integrations.view_featureusage"

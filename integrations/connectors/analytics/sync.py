@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_datetime
 from integrations.models import FeatureUsage, ProcessedMessage
 from portal.models import Account
 
-from ..runs import Page, PageResult, Syncer
+from ..syncing import Page, PageResult, Syncer
 
 LINES_PER_PAGE = 500
 

@@ -1,6 +1,8 @@
-"""CRM accounts from HubSpot companies: upsert Account by ``crm_id`` with configurable property
-names; a full pass flags accounts the CRM no longer returns (``crm_missing_since``), never
-deleting them; between full passes, incremental search by last-modified date."""
+"""CRM accounts from HubSpot companies: upsert Account by ``crm_id``
+(``portal.services.account_upsert``) with configurable property names; a full pass flags accounts
+the CRM no longer returns (``crm_missing_since``, ``accounts_flag_missing_from_crm``),
+never deleting them; between full passes, incremental search by last-modified date. A change of an
+account's tier, ARR, health or CSM requests a priority recompute (once per page)."""
 
 import datetime as dt
 import hashlib
@@ -12,13 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from simple_history.utils import bulk_create_with_history
 
 from integrations.models import SyncedRecord
 from portal.choices import Tier
 from portal.models import Account, User
+from portal.services import SCORE_INPUT_FIELDS, account_upsert, accounts_flag_missing_from_crm
+from roadmap.scoring import priorities_request
 
-from ..runs import Page, PageResult, Syncer
+from ..syncing import Page, PageResult, Syncer
 from .client import SEARCH_RESULT_CAP, HubSpotClient, next_after
 
 DEFAULT_PROPERTIES = {
@@ -97,7 +100,7 @@ class CrmSyncer(Syncer):
             )
         }
         seen: dict[str, tuple[SyncedRecord, Account]] = {}
-        self.new_accounts: list[Account] = []
+        self.scores_changed = False
         for record in page.records:
             crm_id = str(record.get("id") or "")
             if crm_id in seen:  # the same company twice in one page
@@ -120,7 +123,7 @@ class CrmSyncer(Syncer):
                 result.add("unchanged")
             else:
                 try:
-                    account = self.upsert(account, crm_id, values, result)
+                    account = self.upsert(crm_id, values, result)
                 except ValidationError as exc:
                     result.add("failed", f"company {crm_id}: {' '.join(exc.messages)}")
                     continue
@@ -133,8 +136,8 @@ class CrmSyncer(Syncer):
                 last_run=self.run,
             )
             seen[crm_id] = (lineage_row, account)
-        # New accounts in one statement each for rows and history (validated one by one above).
-        bulk_create_with_history(self.new_accounts, Account)
+        if self.scores_changed:
+            priorities_request(cause="crm account change", item_ids=None)
         for lineage_row, account in seen.values():
             lineage_row.local_id = account.pk
         # One statement for the page's lineage (insert or refresh), not one per record.
@@ -188,28 +191,13 @@ class CrmSyncer(Syncer):
             values["segment"] = str(segment)[:60]
         return values
 
-    def upsert(self, account: Account | None, crm_id: str, values: dict, result) -> Account:
-        created = account is None
-        if created:
-            account = Account(crm_id=crm_id)
-        changed = created or account.crm_missing_since is not None
-        for name, value in values.items():
-            current = getattr(account, name)
-            if str(current) != str(value):
-                setattr(account, name, Decimal(value) if name == "arr" else value)
-                changed = True
-        if not changed:
+    def upsert(self, crm_id: str, values: dict, result) -> Account:
+        account, created, changed = account_upsert(crm_id=crm_id, crm_missing_since=None, **values)
+        if not (created or changed):
             result.add("unchanged")
             return account
-        account.crm_missing_since = None
-        # The page already looked the crm_id up; the unique constraint still guards races.
-        # Field validators cover the check constraints (health 0–100, ARR ≥ 0) without the query
-        # per constraint and row that validate_constraints would run; the database enforces them.
-        account.full_clean(validate_unique=False, validate_constraints=False)
-        if created:
-            self.new_accounts.append(account)  # saved in bulk with the page
-        else:
-            account.save()
+        if not created and changed & SCORE_INPUT_FIELDS:
+            self.scores_changed = True
         result.add("created" if created else "updated")
         return account
 
@@ -219,9 +207,7 @@ class CrmSyncer(Syncer):
             seen = SyncedRecord.objects.filter(
                 connection=self.connection, last_seen_at__gte=_parse(cursor["pass_started"])
             ).values("external_id")
-            Account.objects.filter(crm_id__isnull=False, crm_missing_since__isnull=True).exclude(
-                crm_id__in=seen
-            ).update(crm_missing_since=timezone.now())
+            accounts_flag_missing_from_crm(seen_crm_ids=seen)
         done = {"since": cursor.get("max_seen") or 0}
         done["last_full"] = (
             cursor["pass_started"] if cursor.get("mode") == "full" else cursor.get("last_full")

@@ -16,7 +16,7 @@ from roadmap.choices import ItemStatus
 from roadmap.models import RoadmapItem
 from roadmap.services import roadmap_item_set_status
 
-from ..runs import Page, PageResult, Syncer
+from ..syncing import Page, PageResult, Syncer
 from .client import JiraClient
 
 OVERLAP = dt.timedelta(minutes=1)

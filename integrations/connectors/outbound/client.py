@@ -6,6 +6,7 @@ import hmac
 import time
 
 from ..transport import Transport, TransportError
+from .messages import envelope, slack_text
 
 SIGNATURE_HEADER = "X-Portal-Signature"
 TIMESTAMP_HEADER = "X-Portal-Timestamp"
@@ -26,6 +27,14 @@ class WebhookClient(Transport):
     def __init__(self, url: str, *, secret: str, **kwargs):
         super().__init__(url, max_attempts=1, **kwargs)
         self.secret = secret
+
+    @classmethod
+    def for_connection(cls, connection) -> "WebhookClient":
+        return cls(connection.base_url, secret=connection.secret())
+
+    def send_event(self, event) -> int:
+        """The outbox event as the signed JSON envelope; returns the HTTP status."""
+        return self.send(body=envelope(event), topic=event.topic, delivery_key=f"{event.pk}")
 
     def send(self, *, body: bytes, topic: str, delivery_key: str) -> int:
         if not self.secret:
@@ -55,6 +64,13 @@ class SlackClient(Transport):
 
     def __init__(self, url: str, **kwargs):
         super().__init__(url, max_attempts=1, **kwargs)
+
+    @classmethod
+    def for_connection(cls, connection) -> "SlackClient":
+        return cls(connection.credential() or connection.base_url)
+
+    def send_event(self, event) -> int:
+        return self.send(text=slack_text(event))
 
     def send(self, *, text: str) -> int:
         if not self.base_url:

@@ -10,11 +10,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from integrations.models import ConnectionKind, Delivery, DeliveryStatus
+from integrations.models import Delivery, DeliveryStatus
 
+from ..background import task_on_commit
 from ..transport import TransportError, retry_after_seconds
-from .client import SlackClient, WebhookClient
-from .messages import envelope, slack_text
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +22,6 @@ def deliveries_create_for_event(*, event) -> list[Delivery]:
     """One Delivery per enabled endpoint subscribed to the event's topic (idempotent)."""
     from integrations.models import Connection
 
-    from ..tasks import delivery_send
-
     created = []
     for connection in Connection.objects.outbound_for(event.topic):
         delivery, is_new = Delivery.objects.get_or_create(
@@ -32,7 +29,7 @@ def deliveries_create_for_event(*, event) -> list[Delivery]:
         )
         if is_new:
             created.append(delivery)
-            transaction.on_commit(lambda pk=delivery.pk: delivery_send.delay(pk))
+            task_on_commit("delivery_send", delivery.pk)
     return created
 
 
@@ -63,14 +60,10 @@ def delivery_attempt(*, delivery_id: int) -> Delivery | None:
     try:
         if not connection.enabled:
             raise TransportError(f"{connection.name} is disabled.", permanent=True)
-        if connection.kind == ConnectionKind.SLACK:
-            client = SlackClient(connection.credential() or connection.base_url)
-            status = client.send(text=slack_text(event))
-        else:
-            client = WebhookClient(connection.base_url, secret=connection.secret())
-            status = client.send(
-                body=envelope(event), topic=event.topic, delivery_key=f"{event.pk}"
-            )
+        client_class = connection.connector.client
+        if client_class is None:
+            raise TransportError(f"{connection.name} sends nothing.", permanent=True)
+        status = client_class.for_connection(connection).send_event(event)
     except TransportError as exc:
         dead = exc.permanent or attempts >= settings.CONNECTOR_DELIVERY_MAX_ATTEMPTS
         wait = backoff_delay(attempts)
@@ -114,8 +107,6 @@ def deliveries_dispatch_due(*, limit: int = 200) -> int:
 @transaction.atomic
 def delivery_redeliver(*, delivery: Delivery, actor=None) -> Delivery:
     """Put a dead (or delivered) delivery back in the queue for a fresh series of attempts."""
-    from ..tasks import delivery_send
-
     updated = Delivery.objects.filter(
         Q(status=DeliveryStatus.DEAD) | Q(status=DeliveryStatus.DELIVERED), pk=delivery.pk
     ).update(
@@ -127,6 +118,6 @@ def delivery_redeliver(*, delivery: Delivery, actor=None) -> Delivery:
     )
     if updated:
         logger.info("delivery %s redelivered by %s", delivery.pk, actor)
-        transaction.on_commit(lambda: delivery_send.delay(delivery.pk))
+        task_on_commit("delivery_send", delivery.pk)
     delivery.refresh_from_db()
     return delivery

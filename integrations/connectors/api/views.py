@@ -1,0 +1,95 @@
+"""Read-only API resources for connectors (role model permissions), "sync now" as an action, and
+the adoption endpoint. Service errors propagate to ``portal.errors.api_exception_handler``."""
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from integrations.models import Connection, Delivery, FeatureUsage, SyncRun
+from portal.api.permissions import require_perms
+
+from .. import services
+from ..analytics.selectors import adoption_summary, feature_has_usage
+from ..filtersets import FeatureUsageFilterSet, SyncRunFilterSet
+from ..runs import RunAlreadyActive
+from .serializers import (
+    AdoptionSerializer,
+    AdoptionWindowSerializer,
+    ConnectionSerializer,
+    DeliverySerializer,
+    FeatureUsageSerializer,
+    SyncRunSerializer,
+)
+
+
+class ConnectionViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Connection.objects.order_by("kind", "name")
+    serializer_class = ConnectionSerializer
+    filterset_fields = ["kind", "enabled"]
+
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[require_perms("integrations.change_connection")],
+    )
+    def sync(self, request, pk=None):
+        """Queue a sync run now (409 when one is already queued or running)."""
+        connection = self.get_object()
+        try:
+            run = services.connection_sync_now(connection=connection, actor=request.user)
+        except RunAlreadyActive as exc:  # not an error of the request: the run already going
+            return Response(
+                {"detail": str(exc), "run": exc.run.pk}, status=status.HTTP_409_CONFLICT
+            )
+        return Response(SyncRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class SyncRunViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = SyncRun.objects.select_related("connection").order_by("-created_at", "-id")
+    serializer_class = SyncRunSerializer
+    filterset_class = SyncRunFilterSet
+
+
+class DeliveryViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Delivery.objects.order_by("-created_at", "-id")
+    serializer_class = DeliverySerializer
+    filterset_fields = ["status", "topic", "connection"]
+
+
+class FeatureUsageViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = FeatureUsage.objects.order_by("-day", "account_id", "feature")
+    serializer_class = FeatureUsageSerializer
+    filterset_class = FeatureUsageFilterSet
+
+
+class AdoptionView(APIView):
+    """``GET cs-product/adoption/{feature_id}``: the share of active accounts that used the feature
+    in the window (default: the last 30 days), per segment, and its correlation with health.
+    ``feature_id`` is the feature (Segment event) name as recorded; 404 when it was never used."""
+
+    permission_classes = [IsAuthenticated, require_perms("integrations.view_featureusage")]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("feature_id", OpenApiTypes.STR, OpenApiParameter.PATH),
+            OpenApiParameter("since", OpenApiTypes.DATE, description="YYYY-MM-DD (inclusive)"),
+            OpenApiParameter("until", OpenApiTypes.DATE, description="YYYY-MM-DD (inclusive)"),
+        ],
+        responses={
+            200: AdoptionSerializer,
+            400: OpenApiResponse(description="A bad date, or since after until (named)."),
+            404: OpenApiResponse(description="No usage was ever recorded for the feature."),
+        },
+    )
+    def get(self, request, feature_id: str):
+        window = AdoptionWindowSerializer(data=request.query_params)
+        window.is_valid(raise_exception=True)
+        if not feature_has_usage(feature_id):
+            raise Http404("No usage recorded for that feature.")
+        summary = adoption_summary(feature=feature_id, **window.validated_data)
+        return Response(AdoptionSerializer(summary).data)

@@ -1,0 +1,79 @@
+"""Use cases that change portal data (customer accounts). Connectors and pages call these; none
+re-implement them.
+
+Changing an account's tier, ARR, health or CSM changes the roadmap's demand scores. The portal
+sits below the roadmap (imports point one way: portal ← roadmap ← …), so these services do not
+ask for the recompute themselves: they return the names of the fields that changed, and the caller
+asks ``roadmap.scoring.priorities_request`` when ``changed & SCORE_INPUT_FIELDS`` (as the CRM sync
+does).
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from .models import Account
+
+# The account fields the roadmap's demand score reads.
+SCORE_INPUT_FIELDS = frozenset({"tier", "arr", "health_score", "csm_owner"})
+
+
+def _field_name(key: str) -> str:
+    """``csm_owner_id`` and ``csm_owner`` both name the ``csm_owner`` field."""
+    for field in Account._meta.concrete_fields:
+        if key in (field.name, field.attname):
+            return field.name
+    raise TypeError(f"Account has no field {key!r}")
+
+
+@transaction.atomic
+def account_upsert(*, crm_id: str, actor=None, **fields) -> tuple[Account, bool, set[str]]:
+    """Create or update the account with ``crm_id`` from ``fields`` (model field names, or
+    ``<fk>_id`` for foreign keys). Returns ``(account, created, changed_fields)``; nothing is
+    written when no value differs. Validated (``full_clean``) and recorded in the history (by
+    ``actor``, if given)."""
+    account = Account.objects.select_for_update().filter(crm_id=crm_id).first()
+    created = account is None
+    if created:
+        account = Account(crm_id=crm_id)
+    changed: set[str] = set()
+    for key, value in fields.items():
+        field = Account._meta.get_field(_field_name(key))
+        attname = key if key == field.attname else field.attname
+        new = value if field.is_relation else field.to_python(value)
+        if getattr(account, attname) != new:
+            setattr(account, attname, new)
+            changed.add(field.name)
+    if not created and not changed:
+        return account, False, set()
+    # The row lock and the unique constraint guard crm_id; field validators cover the check
+    # constraints (health 0–100, ARR ≥ 0) without a query per constraint; the database enforces
+    # them all the same.
+    account.full_clean(validate_unique=False, validate_constraints=False)
+    if actor is not None:
+        account._history_user = actor
+    account.save()
+    return account, created, changed
+
+
+@transaction.atomic
+def accounts_flag_missing_from_crm(
+    *, seen_crm_ids: Iterable[str] | QuerySet, now: dt.datetime | None = None, actor=None
+) -> int:
+    """Flag (``crm_missing_since``) every account with a CRM id not in ``seen_crm_ids`` that is not
+    flagged yet; accounts are never deleted. Returns how many were flagged (with history)."""
+    now = now or timezone.now()
+    missing = list(
+        Account.objects.select_for_update()
+        .filter(crm_id__isnull=False, crm_missing_since__isnull=True)
+        .exclude(crm_id__in=seen_crm_ids)
+    )
+    for account in missing:
+        account.crm_missing_since = now
+    if missing:
+        bulk_update_with_history(missing, Account, ["crm_missing_since"], default_user=actor)
+    return len(missing)

@@ -1,0 +1,226 @@
+"""Pages for beta programs: thin views over selectors and services.
+
+An action that the service refuses (a nomination past the cap, a move the state machine does not
+allow) re-renders the program page with the user's input and the service's message at the form
+(status 422), instead of a flash message after a redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, FormView, ListView
+
+from portal.errors import form_add_service_error
+from portal.models import Account
+from portal.viewmixins import ServiceFormMixin
+from roadmap.models import BetaParticipant, BetaProgram
+from roadmap.permissions import (
+    can_create_program,
+    can_edit_program,
+    can_manage_participants,
+    can_nominate,
+    can_nominate_some,
+)
+
+from . import eligibility, selectors, services
+from .choices import ProgramStatus
+from .filtersets import BetaProgramFilterSet
+from .forms import BetaProgramForm, CompleteForm, EligibilityCheckForm, NominateForm, TransitionForm
+
+CANDIDATES_SHOWN = 25
+DETAIL_TEMPLATE = "roadmap/betas/program_detail.html"
+
+
+class ProgramListView(PermissionRequiredMixin, ListView):
+    permission_required = "roadmap.view_betaprogram"
+    template_name = "roadmap/betas/program_list.html"
+    context_object_name = "programs"
+    paginate_by = 50
+
+    def get_queryset(self):
+        filterset = BetaProgramFilterSet(self.request.GET, queryset=selectors.programs_for_list())
+        # An unknown status shows every program rather than none.
+        return filterset.qs if filterset.is_valid() else filterset.queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["statuses"] = ProgramStatus.choices
+        for program in context["programs"]:
+            program.rate = selectors.validation_rate(program)
+        return context
+
+
+class ProgramFormView(PermissionRequiredMixin, ServiceFormMixin, FormView):
+    template_name = "roadmap/betas/program_form.html"
+    form_class = BetaProgramForm
+    success_message = "Saved {object}."
+    program = None
+
+    def has_permission(self):
+        user = self.request.user
+        return can_edit_program(user, self.program) if self.program else can_create_program(user)
+
+    def dispatch(self, request, *args, **kwargs):
+        if "pk" in kwargs:
+            self.program = get_object_or_404(BetaProgram, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.program
+        if self.program is None and "item" in self.request.GET:
+            kwargs.setdefault("initial", {})["item"] = self.request.GET["item"]
+        return kwargs
+
+    def perform(self, form):
+        actor = self.request.user
+        if self.program is None:
+            return services.beta_program_create(
+                item=form.cleaned_data["item"], actor=actor, **form.program_fields()
+            )
+        return services.beta_program_update(
+            program=self.program, actor=actor, **form.program_fields()
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(program=self.program, **kwargs)
+
+
+def program_context(request, program: BetaProgram, **forms) -> dict:
+    """What the program page shows; an action that failed passes its bound form to show it."""
+    candidates = selectors.candidates_for(program, limit=None) if program.is_open else []
+    return {
+        "program": program,
+        "participants": selectors.participants_for(program),
+        "candidates": candidates[:CANDIDATES_SHOWN],
+        "candidates_total": len(candidates),
+        "rate": selectors.validation_rate(program),
+        "check_form": EligibilityCheckForm(),
+        **forms,
+    }
+
+
+class ProgramDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "roadmap.view_betaprogram"
+    template_name = DETAIL_TEMPLATE
+    context_object_name = "program"
+
+    def get_queryset(self):
+        return selectors.programs_for_list()
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **program_context(self.request, self.object)}
+
+
+def _program_page(request, program_pk: int, **forms):
+    """The program page again, with the failed action's form (status 422)."""
+    program = get_object_or_404(selectors.programs_for_list(), pk=program_pk)
+    context = program_context(request, program, **forms)
+    return render(request, DETAIL_TEMPLATE, context, status=422)
+
+
+@require_POST
+def nominate(request, pk):
+    if not can_nominate_some(request.user):
+        raise PermissionDenied
+    program = get_object_or_404(BetaProgram, pk=pk)
+    form = NominateForm(request.POST)
+    if form.is_valid():
+        account = form.cleaned_data["account"]
+        if not can_nominate(request.user, account):
+            raise PermissionDenied("You can nominate only the accounts you manage.")
+        try:
+            services.beta_participant_nominate(program=program, account=account, actor=request.user)
+        except ValidationError as exc:
+            form_add_service_error(form, exc)
+        else:
+            messages.success(request, f"{account} is nominated for {program}.")
+            return redirect(f"{program.get_absolute_url()}#participants")
+    return _program_page(request, program.pk, nominate_form=form)
+
+
+@require_POST
+def participant_transition(request, pk):
+    if not can_manage_participants(request.user):
+        raise PermissionDenied
+    participant = get_object_or_404(BetaParticipant.objects.select_related("program"), pk=pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.beta_participant_transition(
+                participant=participant,
+                state=form.cleaned_data["state"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form_add_service_error(form, exc)
+        else:
+            messages.success(request, f"{participant.account} is now {form.cleaned_data['state']}.")
+            return redirect(f"{participant.program.get_absolute_url()}#participants")
+    return _program_page(
+        request, participant.program_id, transition_form=form, transition_for=participant.pk
+    )
+
+
+def participant_complete(request, pk):
+    if not can_manage_participants(request.user):
+        raise PermissionDenied
+    participant = get_object_or_404(
+        BetaParticipant.objects.select_related("program", "account"), pk=pk
+    )
+    form = CompleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.beta_participant_complete(
+                participant=participant,
+                rating=form.cleaned_data["rating"],
+                comments=form.cleaned_data["comments"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form_add_service_error(form, exc)
+        else:
+            messages.success(request, f"{participant.account} completed the beta.")
+            return redirect(participant.program)
+    return render(
+        request,
+        "roadmap/betas/participant_complete.html",
+        {"form": form, "participant": participant},
+    )
+
+
+@permission_required("roadmap.view_betaprogram", raise_exception=True)
+def program_check(request, pk):
+    """Every rule of the program for one account (htmx fragment, or a page without JS)."""
+    program = get_object_or_404(BetaProgram.objects.select_related("item"), pk=pk)
+    form = EligibilityCheckForm(request.GET or None)
+    result = None
+    if form.is_valid():
+        account = Account.objects.select_related("csm_owner").get(
+            pk=form.cleaned_data["account"].pk
+        )
+        result = eligibility.evaluate(program, account)
+    template = (
+        "roadmap/betas/partials/program_check.html"
+        if request.htmx
+        else "roadmap/betas/program_check.html"
+    )
+    return render(request, template, {"program": program, "form": form, "result": result})
+
+
+@permission_required("roadmap.view_betaprogram", raise_exception=True)
+def account_eligibility(request, account_pk):
+    """The account against every open program: an htmx fragment for the account page, or a page."""
+    if not request.user.has_perm("portal.view_account"):
+        raise PermissionDenied
+    account = get_object_or_404(Account.objects.select_related("csm_owner"), pk=account_pk)
+    context = {"account": account, "answers": selectors.eligibility_for_account(account)}
+    template = (
+        "roadmap/betas/partials/account_eligibility.html"
+        if request.htmx
+        else "roadmap/betas/account_eligibility.html"
+    )
+    return render(request, template, context)
