@@ -65,7 +65,7 @@ def test_item_page_query_count_is_constant(data, client_for, pm, extra, django_a
     client.get(data["item"].get_absolute_url())
     # The roadmap page's own queries, then the panel: milestone, accounts, usage aggregate,
     # aha uses, vote and ticket evidence (6).
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get(data["item"].get_absolute_url())
 
 
