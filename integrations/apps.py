@@ -62,9 +62,7 @@ class IntegrationsConfig(AppConfig):
             "account",
             Panel("integrations/adoption/panels/account.html", usage, 30, panels.account_panel),
         )
-        register_panel(
-            "sync", Panel("integrations/adoption/panels/sync.html", usage, 10, panels.sync_panel)
-        )
+        register_panel("sync", Panel("integrations/adoption/panels/sync.html", usage, 10))
         register_panel(
             "home", Panel("integrations/adoption/panels/home.html", usage, 20, panels.home_panel)
         )

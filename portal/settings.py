@@ -409,6 +409,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=30),
         "options": {"expires": 3600},
     },
+    # integrations: barrier messages to CSMs (once per item and CSM) and requester-adoption
+    # insights (once per item); thresholds in the adoption block at the end.
+    "adoption-barriers-daily": {
+        "task": "integrations.connectors.analytics.tasks.adoption_barriers_daily",
+        "schedule": crontab(hour=8, minute=0),
+        "options": {"expires": 3600},
+    },
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -470,8 +477,9 @@ CONNECTOR_WEBHOOK_MAX_BYTES = env.int(
 )
 
 # Adoption of shipped items (integrations/connectors/analytics/adoption.py): one self-contained
-# block — the thresholds of the adoption panels, the optimize endpoint and the daily barrier task,
-# and that task's beat entry.
+# block — the thresholds of the adoption panels, the optimize endpoint and the daily barrier task
+# (its beat entry, "adoption-barriers-daily", is in CELERY_BEAT_SCHEDULE: settings are written
+# once).
 
 
 def _fraction(name: str, *, default: float, above: float | None = None) -> float:
@@ -506,8 +514,3 @@ ADOPTION_DROPOFF_THRESHOLD = _fraction("ADOPTION_DROPOFF_THRESHOLD", default=0.2
 ADOPTION_INSIGHT_REQUESTER_THRESHOLD = _fraction(
     "ADOPTION_INSIGHT_REQUESTER_THRESHOLD", default=0.5, above=0
 )
-CELERY_BEAT_SCHEDULE["adoption-barriers-daily"] = {
-    "task": "integrations.connectors.analytics.tasks.adoption_barriers_daily",
-    "schedule": crontab(hour=8, minute=0),
-    "options": {"expires": 3600},
-}

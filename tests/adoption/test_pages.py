@@ -101,9 +101,13 @@ def test_account_page_lists_what_it_asked_for_that_shipped(data, client_for, pm)
 
 
 def test_sync_page_lists_unclaimed_keys(data, client_for, pm):
-    html = client_for(pm).get(reverse("integrations:sync")).content.decode()
+    sync = client_for(pm).get(reverse("integrations:sync")).content.decode()
+    url = reverse("integrations:adoption-unclaimed-keys")
+    assert f'hx-get="{url}"' in sync  # loaded after the page: its query count stays
+    html = client_for(pm).get(url, HTTP_HX_REQUEST="true").content.decode()
     table = html.split('data-testid="unclaimed-keys"')[1]
     assert "<code>reports</code>" in table and "sso.login" not in table
+    assert "<h1>" in client_for(pm).get(url).content.decode()  # a page without JavaScript
 
 
 def _home(user):

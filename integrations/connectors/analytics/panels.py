@@ -101,10 +101,6 @@ def account_panel(request, account) -> dict:
     return {"asked": asked}
 
 
-def sync_panel(request, obj) -> dict:
-    return {"unclaimed": rows.unclaimed_feature_keys()}
-
-
 def home_panel(request, user) -> dict:
     """A rep's barrier accounts (their accounts that asked for a shipped item and have not used
     it after the barrier window), with the evidence, and the messages they were sent."""

@@ -1,12 +1,14 @@
-"""Adoption pages of the integrations app: setting an item's aha milestone."""
+"""Adoption pages of the integrations app: an item's aha milestone, the unclaimed feature keys."""
 
+from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.views.generic import FormView
 
 from portal.viewmixins import ServiceFormMixin
 from roadmap.models import RoadmapItem
 
+from . import adoption_selectors
 from .adoption_services import adoption_milestone_set
 from .forms import MilestoneForm
 
@@ -41,3 +43,15 @@ class MilestoneFormView(PermissionRequiredMixin, ServiceFormMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(item=self.item, **kwargs)
+
+
+@permission_required("integrations.view_featureusage", raise_exception=True)
+def unclaimed_keys(request):
+    """Feature keys in the usage data no roadmap item claims: loaded into the sync page by htmx
+    (the page keeps its query count), or a page of its own without JavaScript."""
+    template = (
+        "integrations/adoption/partials/unclaimed_keys.html"
+        if request.htmx
+        else "integrations/adoption/unclaimed_keys.html"
+    )
+    return render(request, template, {"unclaimed": adoption_selectors.unclaimed_feature_keys()})
