@@ -34,6 +34,7 @@ class IntegrationsConfig(AppConfig):
             )
         )
         register_nav(NavEntry("Sync", "integrations:sync", "integrations.view_syncrun", 90))
+        self._register_adoption(register_panel, Panel)
         register_panel(
             "roadmap_item_actions",
             Panel(
@@ -51,3 +52,31 @@ class IntegrationsConfig(AppConfig):
             register_panel(
                 "home", Panel(f"integrations/panels/{template}.html", perm, order, context)
             )
+
+    @staticmethod
+    def _register_adoption(register_panel, Panel) -> None:
+        """Adoption of shipped items on the item, item form, account, sync and home pages."""
+        from .connectors.analytics import panels, tasks  # noqa: F401 - tasks: the daily beat task
+
+        usage = "integrations.view_featureusage"
+        register_panel(
+            "roadmap_item",
+            Panel("integrations/adoption/panels/item.html", usage, 10, panels.item_panel),
+        )
+        register_panel(
+            "roadmap_item_form",
+            Panel(
+                "integrations/adoption/panels/item_form.html",
+                "roadmap.change_roadmapitem",
+                10,
+                panels.item_form_panel,
+            ),
+        )
+        register_panel(
+            "account",
+            Panel("integrations/adoption/panels/account.html", usage, 30, panels.account_panel),
+        )
+        register_panel("sync", Panel("integrations/adoption/panels/sync.html", usage, 10))
+        register_panel(
+            "home", Panel("integrations/adoption/panels/home.html", usage, 20, panels.home_panel)
+        )

@@ -6,4 +6,5 @@ urlpatterns: list = [
     path("maps/", include("integrations.maps.urls")),
     path("kpis/", include("integrations.kpis.urls")),
     path("", include("integrations.connectors.urls")),
+    path("", include("integrations.connectors.analytics.urls")),
 ]

@@ -410,6 +410,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=30),
         "options": {"expires": 3600},
     },
+    # integrations: barrier messages to CSMs (once per item and CSM) and requester-adoption
+    # insights (once per item); thresholds in the adoption block at the end.
+    "adoption-barriers-daily": {
+        "task": "integrations.connectors.analytics.tasks.adoption_barriers_daily",
+        "schedule": crontab(hour=8, minute=0),
+        "options": {"expires": 3600},
+    },
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -468,4 +475,43 @@ CONNECTOR_IMPORT_MAX_BYTES = env.int(
 )
 CONNECTOR_WEBHOOK_MAX_BYTES = env.int(
     "CONNECTOR_WEBHOOK_MAX_BYTES", default=512 * 1024, minimum=1, unit="bytes"
+)
+
+# Adoption of shipped items (integrations/connectors/analytics/adoption.py): one self-contained
+# block — the thresholds of the adoption panels, the optimize endpoint and the daily barrier task
+# (its beat entry, "adoption-barriers-daily", is in CELERY_BEAT_SCHEDULE: settings are written
+# once).
+
+
+def _fraction(name: str, *, default: float, above: float | None = None) -> float:
+    """A share from 0 (or just above ``above``) to 1."""
+    value = env.float(name, default=default, minimum=0.0 if above is None else None, above=above)
+    if value > 1:
+        low = f"> {above:g}" if above is not None else "≥ 0"
+        raise ImproperlyConfigured(f"{name} must be a number {low} and ≤ 1, not {value!r}.")
+    return value
+
+
+# Requesters with no use this many days after ship are barrier accounts (and their CSM is told).
+ADOPTION_BARRIER_DAYS = env.int(
+    "ADOPTION_BARRIER_DAYS", default=14, minimum=1, maximum=365, unit="days"
+)
+# Items shipped longer ago than this (plus the barrier days) are left out of the barrier messages
+# and the reps' lists.
+ADOPTION_BARRIER_HORIZON_DAYS = env.int(
+    "ADOPTION_BARRIER_HORIZON_DAYS", default=120, minimum=1, maximum=3650, unit="days"
+)
+# Fewer accounts than this in a segment: no rate-based prediction or "lagging" claim for it.
+ADOPTION_MIN_SAMPLE = env.int("ADOPTION_MIN_SAMPLE", default=5, minimum=1, unit="accounts")
+# Fewer active accounts than this: "not enough data" instead of a health correlation.
+ADOPTION_MIN_CORRELATION_N = env.int(
+    "ADOPTION_MIN_CORRELATION_N", default=10, minimum=3, unit="accounts"
+)
+# A segment lags when its rate is below this share of the overall rate.
+ADOPTION_LAGGING_RATIO = _fraction("ADOPTION_LAGGING_RATIO", default=0.5, above=0)
+# Onboarding drop-off worth a recommendation: this share of adopters used it on one day only.
+ADOPTION_DROPOFF_THRESHOLD = _fraction("ADOPTION_DROPOFF_THRESHOLD", default=0.25)
+# An `adoption_insight` event (once per item) when requester adoption reaches this share.
+ADOPTION_INSIGHT_REQUESTER_THRESHOLD = _fraction(
+    "ADOPTION_INSIGHT_REQUESTER_THRESHOLD", default=0.5, above=0
 )

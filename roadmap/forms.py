@@ -3,6 +3,7 @@ from django import forms
 from portal.models import User
 
 from .choices import BOARD_STATUSES, HealthImpact, ItemStatus
+from .features import feature_keys_of, feature_keys_parse
 from .models import RoadmapItem, ScoringPolicy
 from .selectors import accounts_for_voting
 
@@ -35,6 +36,16 @@ class VoteForm(forms.Form):
 
 
 class RoadmapItemForm(forms.ModelForm):
+    # The options come from the keys seen in usage data: the integrations app renders the
+    # <datalist id="feature-key-options"> in the form's "roadmap_item_form" panel slot.
+    feature_keys = forms.CharField(
+        required=False,
+        label="Analytics features it ships",
+        widget=forms.TextInput(attrs={"list": "feature-key-options", "autocomplete": "off"}),
+        help_text="Feature or event keys from product analytics, separated by commas. Adoption "
+        "of the item counts the use of these keys from its ship date.",
+    )
+
     class Meta:
         model = RoadmapItem
         fields = [
@@ -66,6 +77,10 @@ class RoadmapItemForm(forms.ModelForm):
         if self.instance.pk:
             # Status changes go through the board's move action (history and outbox).
             del self.fields["status"]
+            self.fields["feature_keys"].initial = ", ".join(feature_keys_of(self.instance))
+
+    def clean_feature_keys(self) -> list[str]:
+        return feature_keys_parse(self.cleaned_data.get("feature_keys", ""))
 
 
 class MoveForm(forms.Form):

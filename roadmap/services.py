@@ -9,20 +9,24 @@ from portal.models import Account
 from portal.outbox import outbox_record
 
 from .choices import HealthImpact, ItemStatus
+from .features import roadmap_item_set_features
 from .models import RoadmapItem, ScoringPolicy, Vote
 from .permissions import can_vote_for, can_withdraw
 from .scoring import priorities_request
 
 
 @transaction.atomic
-def roadmap_item_create(*, actor=None, **fields) -> RoadmapItem:
+def roadmap_item_create(*, actor=None, feature_keys=None, **fields) -> RoadmapItem:
     """Create a roadmap item (validated). Used by the roadmap pages and by feedback triage
-    ("create a roadmap item from this ticket")."""
+    ("create a roadmap item from this ticket"). ``feature_keys``: the analytics features it
+    ships."""
     item = RoadmapItem(**fields)
     item.full_clean()
     if actor is not None:
         item._history_user = actor
     item.save()
+    if feature_keys is not None:
+        roadmap_item_set_features(item=item, feature_keys=feature_keys, actor=actor)
     priorities_request(cause="item created", item_ids=[item.pk])
     return item
 
@@ -60,9 +64,11 @@ SCORE_INPUTS = {"impact", "confidence", "effort", "status"}
 
 
 @transaction.atomic
-def roadmap_item_update(*, item: RoadmapItem, actor=None, **fields) -> RoadmapItem:
-    """Edit an item's fields (not its status: see :func:`roadmap_item_move`). Changing the PM
-    estimates asks for a recompute."""
+def roadmap_item_update(
+    *, item: RoadmapItem, actor=None, feature_keys=None, **fields
+) -> RoadmapItem:
+    """Edit an item's fields (not its status: see :func:`roadmap_item_move`) and, when given, the
+    analytics features it ships. Changing the PM estimates asks for a recompute."""
     item = RoadmapItem.objects.select_for_update().get(pk=item.pk)
     changed = {k for k, v in fields.items() if getattr(item, k) != v}
     for name, value in fields.items():
@@ -71,6 +77,8 @@ def roadmap_item_update(*, item: RoadmapItem, actor=None, **fields) -> RoadmapIt
     if actor is not None:
         item._history_user = actor
     item.save()
+    if feature_keys is not None:
+        roadmap_item_set_features(item=item, feature_keys=feature_keys, actor=actor)
     if changed & SCORE_INPUTS:
         priorities_request(cause="item estimates edited", item_ids=[item.pk])
     return item

@@ -18,6 +18,7 @@ from portal.viewmixins import ServiceFormMixin
 
 from . import selectors, services
 from .choices import BOARD_STATUSES, ItemStatus
+from .features import with_feature_keys
 from .filtersets import RoadmapItemFilterSet
 from .forms import MoveForm, RoadmapItemForm, ScoringPolicyForm, VoteForm
 from .models import RoadmapItem, ScoringPolicy, ScoringState, Vote
@@ -169,7 +170,8 @@ class ItemDetailView(PermissionRequiredMixin, DetailView):
     context_object_name = "item"
 
     def get_queryset(self):
-        return selectors.items_for_lists()
+        # The mapped feature keys ride along in the item's query (panels read them).
+        return with_feature_keys(selectors.items_for_lists())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**item_context(self.request, self.object), **kwargs)

@@ -2,12 +2,17 @@ from rest_framework import serializers
 
 from portal.models import Account
 from roadmap.choices import HealthImpact
+from roadmap.features import feature_keys_of
 from roadmap.models import RoadmapItem, Vote
 
 
 class RoadmapItemSerializer(serializers.ModelSerializer):
     owner = serializers.StringRelatedField()
     url = serializers.CharField(source="get_absolute_url", read_only=True)
+    feature_keys = serializers.SerializerMethodField(
+        help_text="Analytics feature keys the item ships: adoption counts their use from the "
+        "ship date (GET cs-product/adoption/{id})."
+    )
 
     class Meta:
         model = RoadmapItem
@@ -25,6 +30,8 @@ class RoadmapItemSerializer(serializers.ModelSerializer):
             "effort",
             "jira_key",
             "launch_date",
+            "shipped_at",
+            "feature_keys",
             "score",
             "rank",
             "score_breakdown",
@@ -33,6 +40,9 @@ class RoadmapItemSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_feature_keys(self, item) -> list[str]:
+        return feature_keys_of(item)
 
 
 class VoteInputSerializer(serializers.Serializer):

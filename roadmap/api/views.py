@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from portal.api.permissions import require_perms
 from roadmap import selectors, services
+from roadmap.features import with_feature_keys
 from roadmap.filtersets import RoadmapItemFilterSet
 from roadmap.models import RoadmapItem, Vote
 
@@ -19,7 +20,7 @@ class RoadmapItemViewSet(viewsets.ReadOnlyModelViewSet):
     """Roadmap items ranked by success-weighted demand, with ``score``, ``rank`` and
     ``score_breakdown`` ("why is it ranked here"). Filters are the board's."""
 
-    queryset = selectors.items_for_lists()
+    queryset = with_feature_keys(selectors.items_for_lists())
     serializer_class = RoadmapItemSerializer
     filterset_class = RoadmapItemFilterSet
 

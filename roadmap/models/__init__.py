@@ -1,4 +1,5 @@
 from .beta import *  # noqa: F403
+from .features import *  # noqa: F403
 from .items import RoadmapItem, RoadmapItemQuerySet
 from .launch import *  # noqa: F403
 from .scoring import ScoreSnapshot, ScoringDirtyItem, ScoringPolicy, ScoringState

@@ -2,9 +2,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from ..analytics.adoption_api import ItemAdoptionView, OptimizeView
 from ..registry import connectors
 from .views import (
-    AdoptionView,
     ConnectionViewSet,
     DeliveryViewSet,
     FeatureUsageViewSet,
@@ -31,6 +31,8 @@ webhook_urls = [
 
 urlpatterns: list = [
     *webhook_urls,
-    path("cs-product/adoption/<str:feature_id>", AdoptionView.as_view(), name="api-adoption"),
+    # An item id (adoption of what it ships) or a raw analytics key (the per-key summary).
+    path("cs-product/adoption/<str:feature_id>", ItemAdoptionView.as_view(), name="api-adoption"),
+    path("cs-product/optimize", OptimizeView.as_view(), name="api-optimize"),
     *router.urls,
 ]
