@@ -116,6 +116,14 @@ def _svg(kind: str, title: str, parts: list) -> SafeString:
     )
 
 
+def _top(x_labels, series, percent: bool, y_max: float | None) -> float | None:
+    """The value at the top of the y axis; ``None`` when there is nothing to draw."""
+    values = [v for s in series for v in s.values if v is not None]
+    if not x_labels or not values:
+        return None
+    return y_max if y_max is not None else _nice_max(max(values), percent)
+
+
 def line_chart(
     *,
     title: str,
@@ -126,10 +134,9 @@ def line_chart(
     y_max: float | None = None,
 ) -> SafeString:
     """Lines over ``x_labels`` (weeks, say); ``None`` values leave a gap."""
-    values = [v for s in series for v in s.values if v is not None]
-    if not x_labels or not values:
+    top = _top(x_labels, series, percent, y_max)
+    if top is None:
         return format_html('<p class="chart-empty">{}: no data yet.</p>', title)
-    top = y_max if y_max is not None else _nice_max(max(values), percent)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(1, len(x_labels) - 1)
 
@@ -177,10 +184,9 @@ def bar_chart(
     y_max: float | None = None,
 ) -> SafeString:
     """Grouped bars, one group per label (segments, tiers, phases)."""
-    values = [v for s in series for v in s.values if v is not None]
-    if not x_labels or not values:
+    top = _top(x_labels, series, percent, y_max)
+    if top is None:
         return format_html('<p class="chart-empty">{}: no data yet.</p>', title)
-    top = y_max if y_max is not None else _nice_max(max(values), percent)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     group = plot_w / len(x_labels)
     bar = group * 0.7 / max(1, len(series))
