@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -38,7 +37,5 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT has no URL, not even with DEBUG on: uploads are served only by views that check who
+# may see them (feedback:attachment), as downloads.
