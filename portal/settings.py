@@ -525,6 +525,13 @@ CONNECTOR_IMPORT_MAX_BYTES = env.int(
 CONNECTOR_WEBHOOK_MAX_BYTES = env.int(
     "CONNECTOR_WEBHOOK_MAX_BYTES", default=512 * 1024, minimum=1, unit="bytes"
 )
+# Outbound calls (connectors, webhooks, Slack; portal/netguard.py): https only in production, and
+# loopback, link-local (cloud metadata) and private addresses refused — checked when a URL is
+# saved and again on every connect, after DNS resolution. Redirects are never followed. The
+# embedded default and the tests (receivers on 127.0.0.1) allow private networks; production
+# turns it on only for tools that really live on the internal network.
+OUTBOUND_ALLOW_PRIVATE_NETWORKS = env.bool("OUTBOUND_ALLOW_PRIVATE_NETWORKS", default=DEBUG)
+OUTBOUND_REQUIRE_HTTPS = env.bool("OUTBOUND_REQUIRE_HTTPS", default=not DEBUG)
 
 # Adoption of shipped items (integrations/connectors/analytics/adoption.py): one self-contained
 # block — the thresholds of the adoption panels, the optimize endpoint and the daily barrier task
