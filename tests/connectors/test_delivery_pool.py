@@ -21,6 +21,7 @@ SECRET = b"outbound-secret"
 
 @pytest.fixture(autouse=True)
 def _pool(settings):
+    settings.OUTBOUND_ALLOW_PRIVATE_NETWORKS = True  # the receivers listen on 127.0.0.1
     settings.CONNECTOR_DELIVERY_BACKOFF = 0  # a failed delivery is due again at once
     settings.CONNECTOR_DELIVERY_CONCURRENCY = 4
     settings.CONNECTOR_DELIVERY_WORKERS = 8
@@ -42,7 +43,7 @@ def endpoint(url: str, *, ordered: bool = False, name: str = "Ops webhook"):
         name=name,
         kind=ConnectionKind.WEBHOOK,
         base_url=url,
-        secret_env="TEST_OUTBOUND_SECRET",
+        secret_env="CONNECTOR_TEST_OUTBOUND_SECRET",
         settings={"events": ["vote_cast"], "ordered": ordered},
     )
 
@@ -208,3 +209,17 @@ def test_ordered_is_a_boolean_setting():
     assert validate_settings({"events": [], "ordered": "yes"}) == {
         "settings": "ordered must be true or false."
     }
+
+
+@pytest.mark.django_db
+def test_the_pool_keeps_to_the_outbound_rules(settings):
+    """Loopback refused at send time when private networks are not allowed: a dead letter at
+    once, and the receiver hears nothing."""
+    with receiver() as r:
+        endpoint(r.url("/hook"))
+        events(2)
+        settings.OUTBOUND_ALLOW_PRIVATE_NETWORKS = False
+        assert deliveries_send_due() == 2
+    assert r.state.requests == 0
+    dead = list(Delivery.objects.dead())
+    assert len(dead) == 2 and all("loopback" in d.last_error for d in dead)

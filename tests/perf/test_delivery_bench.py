@@ -76,8 +76,9 @@ def _events(n: int) -> None:
 
 @pytest.fixture(autouse=True)
 def _env(monkeypatch, settings):
-    monkeypatch.setenv("BENCH_DELIVERY_SECRET", SECRET)
+    monkeypatch.setenv("CONNECTOR_BENCH_DELIVERY_SECRET", SECRET)
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.OUTBOUND_ALLOW_PRIVATE_NETWORKS = True  # the receiver listens on 127.0.0.1
 
 
 @pytest.mark.postgres
@@ -87,7 +88,7 @@ def test_bench_deliveries_per_second(receiver):
         name="Bench receiver",
         kind=ConnectionKind.WEBHOOK,
         base_url=f"{receiver}/hook",
-        secret_env="BENCH_DELIVERY_SECRET",
+        secret_env="CONNECTOR_BENCH_DELIVERY_SECRET",
         settings={"events": ["vote_cast"]},
     )
     load = os.getloadavg()[0]

@@ -20,8 +20,9 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
-from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
+
+from portal.netguard import GuardedAdapter
 
 from ..transport import TransportError
 
@@ -93,12 +94,18 @@ class DeliveryPool:
             return session
 
     def _new_session(self) -> requests.Session:
+        """Like every connector call, through the outbound rules (``portal.netguard``): sockets
+        connect only to checked addresses, after DNS, and no proxy from the environment; the
+        transport checks each URL's form and follows no redirect."""
         session = requests.Session()
+        session.trust_env = False
         # Only a connection that was never established is retried here (the request never
         # left); anything later is the delivery's own retry with backoff, so nothing is sent twice
         # by the transport.
         retries = Retry(total=1, connect=1, read=False, status=False, redirect=False, other=0)
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=self.per_target, max_retries=retries)
+        adapter = GuardedAdapter(
+            pool_connections=1, pool_maxsize=self.per_target, max_retries=retries
+        )
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         session.cookies.set_policy(cookiejar.DefaultCookiePolicy(allowed_domains=[]))
