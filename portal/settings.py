@@ -519,6 +519,14 @@ CONNECTOR_DELIVERY_BACKOFF = env.float(
 CONNECTOR_DELIVERY_MAX_BACKOFF = env.float(
     "CONNECTOR_DELIVERY_MAX_BACKOFF", default=6 * 3600.0, minimum=0, unit="seconds"
 )
+# The delivery pool: requests in flight per target (scheme, host, port), sending threads per
+# process, deliveries claimed per statement, and how long one send task keeps claiming.
+CONNECTOR_DELIVERY_CONCURRENCY = env.int("CONNECTOR_DELIVERY_CONCURRENCY", default=8, minimum=1)
+CONNECTOR_DELIVERY_WORKERS = env.int("CONNECTOR_DELIVERY_WORKERS", default=16, minimum=1)
+CONNECTOR_DELIVERY_BATCH = env.int("CONNECTOR_DELIVERY_BATCH", default=200, minimum=1)
+CONNECTOR_DELIVERY_BUDGET = env.float(
+    "CONNECTOR_DELIVERY_BUDGET", default=60.0, above=0, unit="seconds"
+)
 CONNECTOR_IMPORT_MAX_BYTES = env.int(
     "CONNECTOR_IMPORT_MAX_BYTES", default=50 * 1024 * 1024, minimum=1, unit="bytes"
 )
