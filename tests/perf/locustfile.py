@@ -14,7 +14,7 @@ import random
 
 from locust import HttpUser, constant, task
 
-from tests.perf.loopback import LoopbackCookies
+from tests.perf.loopback import keep_cookies
 
 PEOPLE = json.loads(os.environ.get("LOAD_PEOPLE", "[]"))
 _people = itertools.cycle(PEOPLE)
@@ -27,14 +27,14 @@ class PortalUser(HttpUser):
         self.person = next(_people)
         self.client.headers["X-Forwarded-Proto"] = "https"
         self.client.headers["Origin"] = self.host.replace("http://", "https://", 1)
-        self.client.cookies.set_policy(LoopbackCookies())
+        self.cookies = keep_cookies(self.client)
         self.client.get("/login/", name="sign in")
         response = self.client.post(
             "/login/",
             data={
                 "username": self.person["username"],
                 "password": self.person["password"],
-                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+                "csrfmiddlewaretoken": self.cookies.get("csrftoken", ""),
             },
             allow_redirects=False,
             name="sign in",
@@ -62,7 +62,7 @@ class PortalUser(HttpUser):
         with self.client.post(
             "/feedback/new/",
             data={
-                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+                "csrfmiddlewaretoken": self.cookies.get("csrftoken", ""),
                 "account": random.choice(self.person["accounts"]),
                 "title": f"Load test request {random.randrange(10**9)}",
                 "description": "Needs a bulk export of the audit log for the quarterly review.",

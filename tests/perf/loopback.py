@@ -1,11 +1,17 @@
 """What a load generator on loopback needs to talk to the portal as production configures it."""
 
-from http.cookiejar import DefaultCookiePolicy
 
+def keep_cookies(session) -> dict[str, str]:
+    """Send the portal's cookies back over plain HTTP on loopback: production marks them
+    ``Secure`` (the TLS proxy in front is left out of the measurement), which would keep requests
+    from ever sending them. Returns the cookies as they stand (``csrftoken`` for forms)."""
+    cookies: dict[str, str] = {}
 
-class LoopbackCookies(DefaultCookiePolicy):
-    """Send the portal's ``Secure`` cookies back over plain HTTP on loopback (the TLS proxy of a
-    production deployment is left out of the measurement)."""
+    def remember(response, *args, **kwargs):
+        for cookie in response.cookies:
+            cookies[cookie.name] = cookie.value
+        session.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items() if v)
+        return response
 
-    def return_ok_secure(self, cookie, request) -> bool:
-        return True
+    session.hooks["response"].append(remember)
+    return cookies

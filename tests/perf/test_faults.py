@@ -39,7 +39,7 @@ from tests.celery_worker import start_celery, start_worker, stop, wait_for
 from tests.connectors.factories import ConnectionFactory
 from tests.connectors.test_redis_outage import spare_port, start_redis
 from tests.factories import PASSWORD, AccountFactory, CsRepFactory, ProductManagerFactory
-from tests.perf.loopback import LoopbackCookies
+from tests.perf.loopback import keep_cookies
 from tests.perf.test_load import ROOT, collect_static, production_env, start_gunicorn
 
 # ---------------------------------------------------------------------------------------------
@@ -148,14 +148,14 @@ def _sign_in(base: str, username: str, password: str) -> requests.Session:
     session.headers.update(
         {"X-Forwarded-Proto": "https", "Origin": base.replace("http://", "https://", 1)}
     )
-    session.cookies.set_policy(LoopbackCookies())
+    session.cookies_kept = keep_cookies(session)
     session.get(base + "/login/")
     response = session.post(
         base + "/login/",
         data={
             "username": username,
             "password": password,
-            "csrfmiddlewaretoken": session.cookies.get("csrftoken", ""),
+            "csrfmiddlewaretoken": session.cookies_kept.get("csrftoken", ""),
         },
         allow_redirects=False,
     )
@@ -240,7 +240,7 @@ SUBMISSIONS = 100
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_redis_stopped_during_100_submissions(httpserver, tmp_path, monkeypatch):
-    monkeypatch.setenv("TEST_OUTBOUND_SECRET", "outbound-secret")
+    monkeypatch.setenv("CONNECTOR_TEST_OUTBOUND_SECRET", "outbound-secret")
     received: Counter = Counter()
 
     def receiver(request):
@@ -254,14 +254,17 @@ def test_redis_stopped_during_100_submissions(httpserver, tmp_path, monkeypatch)
         name="Ops webhook",
         kind=ConnectionKind.WEBHOOK,
         base_url=httpserver.url_for("/receive"),
-        secret_env="TEST_OUTBOUND_SECRET",
+        secret_env="CONNECTOR_TEST_OUTBOUND_SECRET",
         settings={"events": ["feedback_submitted"]},
     )
     rep = CsRepFactory(username="fault_rep")
     account = AccountFactory(csm_owner=rep)
     redis_port = spare_port()
     redis = start_redis(redis_port)
-    broker = {"REDIS_URL": f"redis://127.0.0.1:{redis_port}/0"}
+    broker = {
+        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+        "OUTBOUND_ALLOW_PRIVATE_NETWORKS": "true",  # the receivers of this test are on loopback
+    }
     env = production_env(**broker)
     collect_static(env)
     port = spare_port()
@@ -279,7 +282,7 @@ def test_redis_stopped_during_100_submissions(httpserver, tmp_path, monkeypatch)
             response = session.post(
                 base + "/feedback/new/",
                 data={
-                    "csrfmiddlewaretoken": session.cookies.get("csrftoken", ""),
+                    "csrfmiddlewaretoken": session.cookies_kept.get("csrftoken", ""),
                     "account": account.pk,
                     "title": f"Export the audit log, request {n}",
                     "description": "The customer's auditors ask for a CSV export each quarter.",
@@ -332,7 +335,7 @@ def test_redis_stopped_during_100_submissions(httpserver, tmp_path, monkeypatch)
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_a_slow_jira_never_blocks_a_web_request(httpserver, monkeypatch):
-    monkeypatch.setenv("TEST_JIRA_CREDENTIAL", "bot@example.com:api-token")
+    monkeypatch.setenv("CONNECTOR_TEST_JIRA_CREDENTIAL", "bot@example.com:api-token")
     called, release = threading.Event(), threading.Event()
 
     def create(request):  # Jira taking its time: up to 30 s, unless the test lets it go sooner
@@ -346,7 +349,7 @@ def test_a_slow_jira_never_blocks_a_web_request(httpserver, monkeypatch):
         name="Jira",
         kind=ConnectionKind.JIRA,
         base_url=httpserver.url_for(""),
-        credential_env="TEST_JIRA_CREDENTIAL",
+        credential_env="CONNECTOR_TEST_JIRA_CREDENTIAL",
         secret_env="",
         settings={"project_key": "PROD"},
     )
@@ -354,7 +357,10 @@ def test_a_slow_jira_never_blocks_a_web_request(httpserver, monkeypatch):
     item = roadmap_item_create(title="Audit log export")
     redis_port = spare_port()
     redis = start_redis(redis_port)
-    broker = {"REDIS_URL": f"redis://127.0.0.1:{redis_port}/0"}
+    broker = {
+        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+        "OUTBOUND_ALLOW_PRIVATE_NETWORKS": "true",  # the receivers of this test are on loopback
+    }
     env = production_env(**broker)
     collect_static(env)
     port = spare_port()
@@ -366,7 +372,7 @@ def test_a_slow_jira_never_blocks_a_web_request(httpserver, monkeypatch):
         page = session.get(f"{base}/roadmap/items/{item.pk}/")
         response = session.post(
             f"{base}/integrations/jira/items/{item.pk}/create",
-            data={"csrfmiddlewaretoken": session.cookies.get("csrftoken", "")},
+            data={"csrfmiddlewaretoken": session.cookies_kept.get("csrftoken", "")},
             allow_redirects=False,
             timeout=30,
         )
@@ -375,7 +381,7 @@ def test_a_slow_jira_never_blocks_a_web_request(httpserver, monkeypatch):
 
         # The worker is inside the slow call: the web goes on answering meanwhile.
         timings, answers = [], Counter()
-        for path in ["/roadmap/", f"/roadmap/items/{item.pk}/", "/feedback/mine/"] * 10:
+        for path in ["/roadmap/", f"/roadmap/items/{item.pk}/", "/feedback/triage/"] * 10:
             t = time.perf_counter()
             answers[session.get(base + path, timeout=30).status_code] += 1
             timings.append(time.perf_counter() - t)
