@@ -151,6 +151,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.ApiBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -275,10 +276,18 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # REST API and its schema
 # ---------------------------------------------------------------------------------------------
 
+# Token authentication first: DRF answers a missing or bad credential with the first class's
+# challenge, so that is 401 + `WWW-Authenticate: Token` (session auth still enforces CSRF).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # JSON bodies bounded in size and nesting (portal/api/strict.py); forms and uploads as usual.
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.api.strict.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.RoleModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -299,6 +308,11 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "EXCEPTION_HANDLER": "portal.errors.api_exception_handler",
 }
+
+# Input limits of the API (portal/api/strict.py, portal.middleware.ApiBodyLimitMiddleware).
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2 * 1024 * 1024, minimum=1, unit="bytes")
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32, minimum=2)
+API_TEXT_MAX_LENGTH = env.int("API_TEXT_MAX_LENGTH", default=20_000, minimum=1, unit="characters")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "CS–Product portal API",
