@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import health, views
 
 api_v1 = [
     path("", include("portal.api.urls")),
@@ -15,6 +15,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", views.HomeView.as_view(), name="home"),
     path("inbox/", views.InboxView.as_view(), name="inbox"),
     path("inbox/read-all", views.inbox_mark_all_read_view, name="inbox-read-all"),
