@@ -29,6 +29,7 @@ class AccountAdmin(SimpleHistoryAdmin):
         "health_band",
         "segment",
         "lifecycle_stage",
+        "renewal_on",
         "csm_owner",
         "has_sandbox",
         "beta_feedback_commitment",
@@ -41,6 +42,7 @@ class AccountAdmin(SimpleHistoryAdmin):
         "has_sandbox",
         "beta_feedback_commitment",
         ("crm_missing_since", admin.EmptyFieldListFilter),
+        ("renewal_on", admin.EmptyFieldListFilter),
     ]
     search_fields = ["name", "crm_id", "analytics_id", "segment"]
     list_select_related = ["csm_owner"]
