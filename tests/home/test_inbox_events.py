@@ -57,7 +57,7 @@ def test_a_status_change_tells_the_submitter_and_the_csm_not_the_pm(pm, cs_rep, 
     pm.refresh_from_db()
     cs_rep.refresh_from_db()
     assert pm.inbox_unread == 0
-    assert cs_rep.inbox_unread == 2  # the colleague's new ticket is a feedback_submitted entry too
+    assert cs_rep.inbox_unread == 3  # and the colleague's new ticket (feedback_submitted)
     assert InboxEntry.objects.filter(user=cs_rep, topic="feedback_submitted").exists()
 
 

@@ -5,11 +5,8 @@ the item page's Adoption panel, the item form's feature-key suggestions, the acc
 queries (none at all for an item that has not shipped)."""
 
 import datetime as dt
-import hashlib
-import json
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
 from integrations.models import BarrierNotice
@@ -18,7 +15,7 @@ from roadmap.choices import ItemStatus
 from roadmap.features import feature_keys_of
 
 from . import adoption_selectors as rows
-from .adoption import item_adoption
+from .adoption import item_adoption_cached
 from .forms import MilestoneForm
 from .optimize import recommendations
 
@@ -44,36 +41,10 @@ def chart_title(report: dict) -> str:
     return f"Requesters adopt less than everyone else ({mine:.0%} vs {others:.0%})"
 
 
-def cached_item_adoption(item) -> tuple[dict, dt.datetime | None]:
-    """The item's report, computed at most once per ``PANEL_CACHE_SECONDS`` for the same item,
-    ship time, feature keys, aha milestone and day (usage arrives by periodic syncs, so the page
-    says "as of" when); ``(report, as_of)``, ``as_of`` None when not cached."""
-    seconds = settings.PANEL_CACHE_SECONDS
-    if not seconds:
-        return item_adoption(item), None
-    milestone = rows.milestone_of(item)
-    fingerprint = hashlib.sha256(
-        json.dumps(
-            [
-                item.shipped_at.isoformat() if item.shipped_at else None,
-                feature_keys_of(item),
-                [milestone.uses, milestone.days] if milestone else None,
-                timezone.localdate().isoformat(),
-            ]
-        ).encode()
-    ).hexdigest()[:16]
-    key = f"adoption:item:v1:{item.pk}:{fingerprint}"
-    hit = cache.get(key)
-    if hit is None:
-        hit = (item_adoption(item), timezone.now())
-        cache.set(key, hit, seconds)
-    return hit
-
-
 def item_panel(request, item) -> dict:
     if item.status != ItemStatus.SHIPPED:
         return {"adoption": None, "feature_keys": feature_keys_of(item)}
-    report, as_of = cached_item_adoption(item)
+    report, as_of = item_adoption_cached(item)
     is_pm = request.user.has_perm(PM_PERM)
     chart = None
     if report["trend"]:
