@@ -162,16 +162,9 @@ def item_adoption(
     return report
 
 
-def item_adoption_cached(
-    item, *, since: dt.date | None = None, today: dt.date | None = None
-) -> tuple[dict, dt.datetime | None]:
-    """:func:`item_adoption`, computed at most once per ``PANEL_CACHE_SECONDS`` for the same
-    item, ship time, feature keys, aha milestone and window (usage arrives by periodic syncs, so
-    the page and the API say when the figures are from); ``(report, as_of)``, ``as_of`` None when
-    caching is off."""
-    seconds = settings.PANEL_CACHE_SECONDS
-    if not seconds:
-        return item_adoption(item, since=since, today=today), None
+def item_adoption_cache_key(item, *, since=None, today=None) -> str:
+    """One cache entry per item, ship time, feature keys, aha milestone and window (two small
+    queries when the item was loaded without its keys and milestone)."""
     milestone = rows.milestone_of(item)
     fingerprint = hashlib.sha256(
         json.dumps(
@@ -185,7 +178,20 @@ def item_adoption_cached(
             ]
         ).encode()
     ).hexdigest()[:20]
-    key = f"adoption:item:v1:{item.pk}:{fingerprint}"
+    return f"adoption:item:v1:{item.pk}:{fingerprint}"
+
+
+def item_adoption_cached(
+    item, *, since: dt.date | None = None, today: dt.date | None = None
+) -> tuple[dict, dt.datetime | None]:
+    """:func:`item_adoption`, computed at most once per ``PANEL_CACHE_SECONDS`` for the same
+    item, ship time, feature keys, aha milestone and window (usage arrives by periodic syncs, so
+    the page and the API say when the figures are from); ``(report, as_of)``, ``as_of`` None when
+    caching is off."""
+    seconds = settings.PANEL_CACHE_SECONDS
+    if not seconds:
+        return item_adoption(item, since=since, today=today), None
+    key = item_adoption_cache_key(item, since=since, today=today)
     hit = cache.get(key)
     if hit is None:
         hit = (item_adoption(item, since=since, today=today), timezone.now())
