@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .apiaccess import admin as _apiaccess_admin  # noqa: F401 (registers the API access admins)
 from .models import Account, OutboxEvent, User
 from .outbox import outbox_redispatch
 

@@ -235,3 +235,8 @@ class InboxEntry(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+# API access (people's tokens, OAuth2 clients) lives in its own module; imported here so that
+# Django finds the models of the portal app.
+from .apiaccess.models import ApiClient, ApiToken  # noqa: E402, F401

@@ -86,6 +86,8 @@ class ItemAdoptionView(AdoptionView):
     """``GET cs-product/adoption/{feature_id}``: adoption of a roadmap item's features since it
     shipped (or, for a raw analytics key, the per-key summary of the last 30 days)."""
 
+    oauth_scope = "adoption"
+
     permission_classes = [IsAuthenticated, require_perms(VIEW_USAGE)]
 
     @extend_schema(
@@ -175,6 +177,8 @@ class OptimizeView(APIView):
     """``POST cs-product/optimize``: recommendations for a shipped item — lagging segments,
     barrier accounts by CSM, onboarding drop-off, and a 30-day rollout prediction with its
     interval — each with the figures behind it and the accounts it concerns."""
+
+    oauth_scopes = {"POST": "adoption:read"}  # a question, asked by POST
 
     permission_classes = [IsAuthenticated, require_perms(VIEW_USAGE)]
 
