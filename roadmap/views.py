@@ -17,7 +17,8 @@ from portal.errors import form_add_service_error
 from portal.viewmixins import ServiceFormMixin
 
 from . import selectors, services
-from .choices import BOARD_STATUSES, ItemStatus
+from .cards import render_cards
+from .choices import BOARD_STATUSES
 from .features import with_feature_keys
 from .filtersets import RoadmapItemFilterSet
 from .forms import MoveForm, RoadmapItemForm, ScoringPolicyForm, VoteForm
@@ -55,10 +56,13 @@ class BoardView(PermissionRequiredMixin, TemplateView):
             column = selectors.board_columns(queryset.filter(status=more), offsets={more: offset})[
                 BOARD_STATUSES.index(more)
             ]
+            self._cards([column])
             return render(request, "roadmap/partials/column_cards.html", self._ctx(column=column))
+        columns = selectors.board_columns(queryset, limits=limits)
+        self._cards(columns)
         context = self._ctx(
             filterset=filterset,
-            columns=selectors.board_columns(queryset, limits=limits),
+            columns=columns,
             product_areas=selectors.product_areas(),
             state=ScoringState.objects.filter(pk=1).first(),
             query=_query_without(request, "more", "offset"),
@@ -67,11 +71,22 @@ class BoardView(PermissionRequiredMixin, TemplateView):
             return render(request, "roadmap/partials/board.html", context)
         return render(request, self.template_name, context)
 
+    def _cards(self, columns) -> None:
+        render_cards(
+            [item for column in columns for item in column["items"]],
+            request=self.request,
+            can_move=can_move_item(self.request.user),
+            next_url=self._next_url(),
+        )
+
+    def _next_url(self) -> str:
+        query = _query_without(self.request, "more", "offset")
+        return self.request.path + (f"?{query}" if query else "")
+
     def _ctx(self, **extra):
         return {
             "can_move": can_move_item(self.request.user),
-            "move_choices": [(s.value, s.label) for s in ItemStatus],
-            "next_url": self.request.get_full_path(),
+            "next_url": self._next_url(),
             "query": _query_without(self.request, "more", "offset"),
             **extra,
         }
