@@ -523,6 +523,8 @@ def queue_action(request, pk, action):
     if not request.htmx:
         return redirect(_back_to_queue(request))
     html = _queue_row(request, pk)
+    if action == "merge":  # the kept ticket's row shows its new account count
+        html += _queue_row(request, done.duplicate_of_id, oob=True)
     order = _order(request)
     if request.POST.get("then") == "next" and pk in order and order.index(pk) + 1 < len(order):
         html += _queue_row(request, order[order.index(pk) + 1], open_panel=True, oob=True)
