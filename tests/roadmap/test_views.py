@@ -142,8 +142,10 @@ def test_pm_moves_a_card_with_the_form_and_with_htmx(
     assert item.status == "planned"
     assert item.rank == 1  # recomputed after the move (eager Celery)
     response = client.post(url, {"status": "shipped"}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 204
+    assert response.status_code == 200  # the message, out of band (portal.flash)
     assert response["HX-Trigger"] == "roadmap-moved"
+    assert 'hx-swap-oob="innerHTML"' in response.content.decode()
+    assert f"“{item.title}” moved to Shipped." in response.content.decode()
     item.refresh_from_db()
     assert item.status == "shipped"
     assert OutboxEvent.objects.filter(topic="item_shipped").count() == 1
