@@ -312,9 +312,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Every operation states its error responses and their shapes (portal/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.error_responses_hook",
+    ],
     # Several resources have a "status" (or "kind") field with different choices: each enum gets
     # a name of its own. One entry per line.
     "ENUM_NAME_OVERRIDES": {
+        # portal
+        "TierEnum": "portal.choices.Tier",
+        "LifecycleStageEnum": "portal.choices.LifecycleStage",
         # roadmap
         "RoadmapItemStatusEnum": "roadmap.choices.ItemStatus",
         "BetaProgramStatusEnum": "roadmap.models.beta.ProgramStatus",
@@ -478,6 +486,13 @@ CONNECTOR_IMPORT_MAX_BYTES = env.int(
 CONNECTOR_WEBHOOK_MAX_BYTES = env.int(
     "CONNECTOR_WEBHOOK_MAX_BYTES", default=512 * 1024, minimum=1, unit="bytes"
 )
+# Outbound calls (connectors, webhooks, Slack; portal/netguard.py): https only in production, and
+# loopback, link-local (cloud metadata) and private addresses refused — checked when a URL is
+# saved and again on every connect, after DNS resolution. Redirects are never followed. The
+# embedded default and the tests (receivers on 127.0.0.1) allow private networks; production
+# turns it on only for tools that really live on the internal network.
+OUTBOUND_ALLOW_PRIVATE_NETWORKS = env.bool("OUTBOUND_ALLOW_PRIVATE_NETWORKS", default=DEBUG)
+OUTBOUND_REQUIRE_HTTPS = env.bool("OUTBOUND_REQUIRE_HTTPS", default=not DEBUG)
 
 # Adoption of shipped items (integrations/connectors/analytics/adoption.py): one self-contained
 # block — the thresholds of the adoption panels, the optimize endpoint and the daily barrier task

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -36,9 +35,14 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    # The conventional addresses of the schema and its docs (the same views as /api/v1/…).
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema-alias"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+        name="api-docs-alias",
+    ),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT has no URL, not even with DEBUG on: uploads are served only by views that check who
+# may see them (feedback:attachment), as downloads.
