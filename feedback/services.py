@@ -300,7 +300,26 @@ def ticket_set_status(
             topic="feedback_shipped",
             payload={"ticket_ids": [ticket.pk], "item_id": ticket.roadmap_item_id},
         )
+    else:
+        _record_status_change(ticket, previous=previous, actor=actor)
     return ticket
+
+
+def _record_status_change(ticket: FeedbackTicket, *, previous: str, actor, kept=None) -> None:
+    """A ``feedback_status_changed`` event: the people behind the ticket see it in their inbox
+    (``feedback.inbox``). Shipping has its own topic, ``feedback_shipped``."""
+    outbox_record(
+        topic="feedback_status_changed",
+        payload={
+            "ticket_id": ticket.pk,
+            "title": ticket.title,
+            "previous": previous,
+            "status": ticket.status,
+            "declined_reason": ticket.declined_reason,
+            "kept_id": kept.pk if kept is not None else None,
+            "actor_id": getattr(actor, "pk", None),
+        },
+    )
 
 
 @transaction.atomic
@@ -443,6 +462,7 @@ def ticket_mark_duplicate(
         kept_fields=kept_fields,
         actor=actor,
     )
+    _record_status_change(ticket, previous=previous, actor=actor, kept=kept)
     priorities_request(cause="feedback", item_ids=[old_item, kept.roadmap_item_id])
     return ticket
 

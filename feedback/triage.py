@@ -27,7 +27,13 @@ from roadmap.scoring import priorities_request
 
 from .choices import TicketStatus
 from .models import FeedbackTicket, TicketAccount, TicketAttachment, TriageAction
-from .services import _MOVED_NOTE, _save, ticket_link_item, ticket_set_status
+from .services import (
+    _MOVED_NOTE,
+    _record_status_change,
+    _save,
+    ticket_link_item,
+    ticket_set_status,
+)
 
 UNDO_WINDOW = timedelta(minutes=10)
 BULK_LIMIT = 100
@@ -113,6 +119,7 @@ def feedback_merge_undo(*, action: TriageAction, actor) -> FeedbackTicket:
         fields=["status", "duplicate_of", "account_count"],
     )
     _close(action, actor=actor, now=now)
+    _record_status_change(ticket, previous=TicketStatus.DUPLICATE, actor=actor)
     priorities_request(cause="feedback", item_ids=[ticket.roadmap_item_id, kept.roadmap_item_id])
     return ticket
 
@@ -150,6 +157,7 @@ def feedback_decline_undo(*, actions: list[TriageAction], actor) -> list[Feedbac
         ticket.declined_reason = action.previous_declined_reason
         _save(ticket, actor=actor, reason="Undid decline", fields=["status", "declined_reason"])
         _close(action, actor=actor, now=now)
+        _record_status_change(ticket, previous=TicketStatus.DECLINED, actor=actor)
         restored.append(ticket)
     priorities_request(cause="feedback", item_ids=[t.roadmap_item_id for t in restored])
     return restored

@@ -377,6 +377,19 @@ class Delivery(models.Model):
                 fields=["connection", "event"], name="delivery_once_per_endpoint"
             )
         ]
+        # Only pending rows: the claims stay index scans however many delivered rows pile up.
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=Q(status="pending"),
+                name="delivery_due",
+            ),
+            models.Index(
+                fields=["connection", "event"],
+                condition=Q(status="pending"),
+                name="delivery_pending_in_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.topic} → {self.connection.name} ({self.status})"
