@@ -559,6 +559,13 @@ CONNECTOR_WEBHOOK_MAX_BYTES = env.int(
 OUTBOUND_ALLOW_PRIVATE_NETWORKS = env.bool("OUTBOUND_ALLOW_PRIVATE_NETWORKS", default=DEBUG)
 OUTBOUND_REQUIRE_HTTPS = env.bool("OUTBOUND_REQUIRE_HTTPS", default=not DEBUG)
 
+# Home panels that are expensive and change slowly (a rep's accounts at risk, the items their
+# accounts backed, their barrier accounts) are rendered at most once in this many seconds per user,
+# and say "as of" when (portal.registry.Panel.cached). 0 renders them on every visit.
+PANEL_CACHE_SECONDS = env.int(
+    "PANEL_CACHE_SECONDS", default=120, minimum=0, maximum=3600, unit="seconds"
+)
+
 # Adoption of shipped items (integrations/connectors/analytics/adoption.py): one self-contained
 # block — the thresholds of the adoption panels, the optimize endpoint and the daily barrier task
 # (its beat entry, "adoption-barriers-daily", is in CELERY_BEAT_SCHEDULE: settings are written
