@@ -14,6 +14,8 @@ PUBLIC |= {"oauth2-token", "oauth2-revoke-token"}
 PUBLIC |= {"oidc_authentication_init", "oidc_authentication_callback"}
 # Prometheus scrapers send a token instead of logging in (403 without it: test_observability).
 PUBLIC |= {"metrics"}
+# Health probes answer without a login and reveal nothing else (tests/portal/test_health*.py).
+PUBLIC |= {"healthz", "readyz"}
 SAMPLE_VALUES = {
     "drf_format_suffix": ".json",
     "int": "1",
