@@ -24,7 +24,7 @@ from integrations.models import (
 )
 from roadmap.models import RoadmapItem
 
-from .analytics.sync import AnalyticsImportSyncer, usage_apply_events
+from .analytics.sync import AnalyticsImportSyncer, held_events_release, usage_apply_events
 from .background import task_on_commit
 from .jira.client import JiraClient
 from .jira.sync import jira_issue_apply
@@ -141,10 +141,16 @@ def jira_webhook_receive(
     return "ignored"
 
 
+@transaction.atomic
 def analytics_events_receive(*, connection: Connection, events: list) -> PageResult:
-    """Segment track events from the webhook, counted once each by ``messageId`` (the
-    ``ProcessedMessage`` ledger is the receipt)."""
-    return usage_apply_events(connection=connection, events=events)
+    """Segment calls from the webhook, counted once each by ``messageId`` (the
+    ``ProcessedMessage`` ledger is the receipt); tracks for an unknown account are held, and held
+    events whose account is now known are counted."""
+    result = usage_apply_events(connection=connection, events=events)
+    released = held_events_release(connection=connection)
+    if released:
+        result.counts["released"] += released
+    return result
 
 
 # --- Jira issues for roadmap items --------------------------------------------------------------

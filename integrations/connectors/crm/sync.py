@@ -29,6 +29,8 @@ from portal.models import Account, User
 from portal.services import SCORE_INPUT_FIELDS, account_upsert, accounts_flag_missing_from_crm
 from roadmap.scoring import priorities_request
 
+from ..analytics.holding import analytics_connections
+from ..analytics.sync import held_events_release
 from ..syncing import Page, PageResult, Syncer
 from .client import SEARCH_RESULT_CAP, HubSpotClient, next_after
 
@@ -186,6 +188,10 @@ class CrmSyncer(Syncer):
             seen[crm_id] = (lineage_row, account)
         if self.scores_changed:
             priorities_request(cause="crm account change", item_ids=None)
+        if result.counts.get("created"):
+            # New accounts: Segment events held for them can be counted now.
+            for analytics in analytics_connections():
+                held_events_release(connection=analytics)
         for lineage_row, account in seen.values():
             lineage_row.local_id = account.pk
         # One statement for the page's lineage (insert or refresh), not one per record.
