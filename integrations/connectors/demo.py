@@ -26,7 +26,24 @@ CONNECTIONS = [
         "JIRA_WEBHOOK_SECRET",
         {"project_key": "PROD", "issue_type": "Story"},
     ),
-    ("HubSpot companies", ConnectionKind.CRM, "https://api.hubapi.com", "HUBSPOT_TOKEN", "", {}),
+    (
+        "HubSpot companies",
+        ConnectionKind.CRM,
+        "https://api.hubapi.com",
+        "HUBSPOT_TOKEN",
+        "",
+        {
+            # HubSpot's industry values → the portal's segments (docs/connectors.md).
+            "segment_map": {
+                "HOSPITAL_HEALTH_CARE": "healthcare",
+                "FINANCIAL_SERVICES": "fintech",
+                "RETAIL": "retail",
+                "MACHINERY": "manufacturing",
+                "GOVERNMENT_ADMINISTRATION": "public_sector",
+                "COMPUTER_SOFTWARE": "saas",
+            }
+        },
+    ),
     ("Segment (product usage)", ConnectionKind.ANALYTICS, "", "", "SEGMENT_SHARED_SECRET", {}),
     (
         "Ops webhook",

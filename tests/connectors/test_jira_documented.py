@@ -238,6 +238,7 @@ def test_status_map_is_a_connection_setting_with_documented_defaults(
     text = page.content.decode()
     assert "status_map.done" in text and "Done → Shipped" in text
     assert "In Progress → In progress" in text and "To Do → no change" in text
+    assert 'data-testid="jira-signing"' in text and "JWT" in text
 
     jira.settings = {**jira.settings, "status_map": {"indeterminate": None, "new": "planned"}}
     connection_save(connection=jira)

@@ -4,10 +4,9 @@ settings may hold. It pulls nothing and has no HTTP client."""
 from integrations.models import ConnectionKind
 
 from ..registry import Connector, register
+from .holding import HELD_MAX, HELD_RETENTION_DAYS
 from .sync import AnalyticsImportSyncer
 from .webhooks import AnalyticsWebhookView
-
-from .holding import HELD_MAX, HELD_RETENTION_DAYS
 
 OPTIONS = ("account_property", "feature_property", "account_trait")
 LIMITS = {"held_max": (1, 1_000_000), "held_retention_days": (1, 365)}
