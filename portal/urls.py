@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from oauth2_provider import views as oauth2_views
 
-from . import oidc, views
+from . import health, oidc, views
 from .api.views import ApiNotFoundView
 from .apiaccess import views as apiaccess_views
 
@@ -19,6 +19,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", views.HomeView.as_view(), name="home"),
     path("inbox/", views.InboxView.as_view(), name="inbox"),
     path("inbox/read-all", views.inbox_mark_all_read_view, name="inbox-read-all"),
