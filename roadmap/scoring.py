@@ -109,9 +109,15 @@ def demand_sql(
     WITH signals AS ({union}),
     accounts AS (
         -- An account's weight without the signal factor: computed once per account, in floats.
+        -- Unknown values are explicit: an unknown tier weighs as SMB (the lowest), an unknown
+        -- ARR as 0; the flags carry them to the explanation.
         SELECT a.id, CAST(a.arr AS DOUBLE PRECISION) AS arr,
-            (CASE a.tier WHEN 'enterprise' THEN %s WHEN 'mid_market' THEN %s ELSE %s END)
-            * (1 + LN(1 + CAST(a.arr AS DOUBLE PRECISION) / %s) / LN(10)) AS weight
+            (CASE WHEN a.tier IS NULL THEN %s
+                  WHEN a.tier = 'enterprise' THEN %s WHEN a.tier = 'mid_market' THEN %s
+                  ELSE %s END)
+            * (1 + LN(1 + COALESCE(CAST(a.arr AS DOUBLE PRECISION), 0) / %s) / LN(10)) AS weight,
+            CASE WHEN a.tier IS NULL THEN 1 ELSE 0 END AS tier_unknown,
+            CASE WHEN a.arr IS NULL THEN 1 ELSE 0 END AS arr_unknown
         FROM portal_account a
     ),
     per_account AS (
@@ -125,14 +131,15 @@ def demand_sql(
     ),
     weighted AS (
         SELECT p.item_id, p.account_id, p.n_votes, p.n_other, p.vote_rep, a.arr,
-            p.factor * a.weight AS contribution
+            a.tier_unknown, a.arr_unknown, p.factor * a.weight AS contribution
         FROM per_account p INNER JOIN accounts a ON a.id = p.account_id
     ),
     totals AS (
         SELECT w.item_id, SUM(w.contribution) AS demand, COUNT(*) AS accounts,
             SUM(w.arr) AS total_arr, SUM(w.n_votes) AS votes, SUM(w.n_other) AS other_signals,
             SUM(CASE WHEN w.n_votes > 0 THEN 1 ELSE 0 END) AS voting_accounts,
-            COUNT(DISTINCT w.vote_rep) AS reps
+            COUNT(DISTINCT w.vote_rep) AS reps,
+            SUM(w.tier_unknown) AS tier_unknown, SUM(w.arr_unknown) AS arr_unknown
         FROM weighted w GROUP BY w.item_id
     ),
     top AS (
@@ -145,12 +152,13 @@ def demand_sql(
     )
     SELECT t.item_id, t.account_id, a.name, a.tier, t.arr, t.n_votes, t.n_other, t.contribution,
         tot.demand, tot.accounts, tot.total_arr, tot.votes, tot.other_signals,
-        tot.voting_accounts, tot.reps
+        tot.voting_accounts, tot.reps, tot.tier_unknown, tot.arr_unknown
     FROM top t INNER JOIN totals tot ON tot.item_id = t.item_id
     INNER JOIN portal_account a ON a.id = t.account_id
     ORDER BY t.item_id, t.pos
     """  # noqa: S608
     params += [
+        float(tiers["smb"]),
         float(tiers["enterprise"]),
         float(tiers["mid_market"]),
         float(tiers["smb"]),
