@@ -8,6 +8,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from portal.models import Account
+from portal.textlimits import LONG, MEDIUM, SHORT, bounded_text
 
 from .choices import NO_DEMAND_STATUSES, Category, Impact, Source, TicketStatus
 
@@ -46,16 +47,16 @@ class FeedbackTicket(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submitted_feedback"
     )
     title = models.CharField(max_length=200)
-    description = models.TextField(help_text="Markdown: what the customer needs and why.")
+    description = bounded_text(LONG, help_text="Markdown: what the customer needs and why.")
     category = models.CharField(max_length=20, choices=Category.choices)
     impact = models.CharField(max_length=10, choices=Impact.choices, db_index=True)
     source = models.CharField("source channel", max_length=20, choices=Source.choices)
     product_area = models.CharField(max_length=80, blank=True, db_index=True)
-    customer_quote = models.TextField(blank=True, help_text="The customer's own words.")
+    customer_quote = bounded_text(MEDIUM, blank=True, help_text="The customer's own words.")
     status = models.CharField(
         max_length=20, choices=TicketStatus.choices, default=TicketStatus.NEW, db_index=True
     )
-    declined_reason = models.TextField(blank=True)
+    declined_reason = bounded_text(SHORT, blank=True)
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
     )
@@ -127,7 +128,7 @@ class TicketAccount(models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="joined_feedback"
     )
-    note = models.TextField(blank=True)
+    note = bounded_text(SHORT, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -222,3 +223,59 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class TriageAction(models.Model):
+    """A merge or a decline, with what it changed, so that its undo puts exactly that back.
+
+    Written by ``ticket_mark_duplicate`` and ``ticket_set_status`` (declines); read and closed by
+    ``feedback_merge_undo`` / ``feedback_decline_undo``. One user action shares one ``batch``
+    (a bulk decline of twenty tickets is undone as one)."""
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", "Merge"
+        DECLINE = "decline", "Decline"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    batch = models.UUIDField(db_index=True)
+    ticket = models.ForeignKey(
+        FeedbackTicket, on_delete=models.CASCADE, related_name="triage_actions"
+    )
+    kept = models.ForeignKey(
+        FeedbackTicket,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The ticket a merge kept.",
+    )
+    previous_status = models.CharField(max_length=20, choices=TicketStatus.choices)
+    previous_declined_reason = models.TextField(blank=True)
+    # What a merge moved onto the kept ticket (ids), and which of the kept ticket's fields it
+    # filled from the duplicate.
+    moved_links = models.JSONField(default=list, blank=True)
+    moved_attachments = models.JSONField(default=list, blank=True)
+    kept_fields = models.JSONField(default=list, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="merge") | Q(kept__isnull=False),
+                name="feedback_triage_merge_names_kept",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = f" into #{self.kept_id}" if self.kept_id else ""
+        return f"{self.get_kind_display()} #{self.ticket_id}{target}"

@@ -26,7 +26,13 @@ class IntegrationsConfig(AppConfig):
         for tool in CONNECTOR_TOOLS:
             import_module(f"integrations.connectors.{tool}.connector")
         # The outbox subscriber for outbound deliveries (webhooks, Slack).
+        # Sync run outcomes and delivery backlog on /metrics.
+        from portal.observability.metrics import register_metric_source
+
+        from .connectors.metrics import connector_metrics
         from .connectors.outbound import subscriber  # noqa: F401
+
+        register_metric_source(connector_metrics)
 
         register_nav(
             NavEntry(
@@ -55,8 +61,13 @@ class IntegrationsConfig(AppConfig):
 
     @staticmethod
     def _register_adoption(register_panel, Panel) -> None:
-        """Adoption of shipped items on the item, item form, account, sync and home pages."""
-        from .connectors.analytics import panels, tasks  # noqa: F401 - tasks: the daily beat task
+        """Adoption of shipped items on the item, item form, account, sync and home pages, and in
+        beta candidate ranking (adoption of related features)."""
+        from roadmap.betas.factors import register_candidate_factor
+
+        from .connectors.analytics import betas, panels, tasks  # noqa: F401 - tasks: beat task
+
+        register_candidate_factor("related_adoption", betas.related_adoption_factor)
 
         usage = "integrations.view_featureusage"
         register_panel(
@@ -78,5 +89,12 @@ class IntegrationsConfig(AppConfig):
         )
         register_panel("sync", Panel("integrations/adoption/panels/sync.html", usage, 10))
         register_panel(
-            "home", Panel("integrations/adoption/panels/home.html", usage, 20, panels.home_panel)
+            "home",
+            Panel(
+                "integrations/adoption/panels/home.html",
+                usage,
+                20,
+                panels.home_panel,
+                cached=True,
+            ),
         )

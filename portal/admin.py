@@ -30,6 +30,7 @@ class AccountAdmin(SimpleHistoryAdmin):
         "health_band",
         "segment",
         "lifecycle_stage",
+        "renewal_on",
         "csm_owner",
         "has_sandbox",
         "beta_feedback_commitment",
@@ -42,6 +43,7 @@ class AccountAdmin(SimpleHistoryAdmin):
         "has_sandbox",
         "beta_feedback_commitment",
         ("crm_missing_since", admin.EmptyFieldListFilter),
+        ("renewal_on", admin.EmptyFieldListFilter),
     ]
     search_fields = ["name", "crm_id", "analytics_id", "segment"]
     list_select_related = ["csm_owner"]

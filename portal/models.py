@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .choices import HEALTH_GREEN_FROM, HEALTH_YELLOW_FROM, HealthBand, LifecycleStage, Role, Tier
@@ -60,20 +61,43 @@ class Account(models.Model):
         blank=True,
         help_text="Group id in product analytics events.",
     )
-    tier = models.CharField(max_length=20, choices=Tier.choices, default=Tier.SMB, db_index=True)
+    # Tier, ARR and health may be unknown (NULL): a CRM company created without them stays
+    # unknown rather than getting invented values; pages show "unknown" and the priority engine
+    # counts an unknown tier as SMB and an unknown ARR as 0, and says so in its explanation.
+    tier = models.CharField(
+        max_length=20,
+        choices=Tier.choices,
+        default=Tier.SMB,
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Empty: unknown.",
+    )
     arr = models.DecimalField(
-        "ARR", max_digits=14, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+        "ARR",
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Empty: unknown.",
     )
     health_score = models.PositiveSmallIntegerField(
-        default=70, validators=[MinValueValidator(0), MaxValueValidator(100)]
+        default=70,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Empty: unknown.",
     )
     health_band = models.GeneratedField(
         expression=Case(
+            When(health_score__isnull=True, then=Value(None)),
             When(health_score__lt=HEALTH_YELLOW_FROM, then=Value(HealthBand.RED)),
             When(health_score__lt=HEALTH_GREEN_FROM, then=Value(HealthBand.YELLOW)),
             default=Value(HealthBand.GREEN),
         ),
-        output_field=models.CharField(max_length=10, choices=HealthBand.choices),
+        output_field=models.CharField(max_length=10, choices=HealthBand.choices, null=True),
         db_persist=True,
     )
     segment = models.CharField(
@@ -93,6 +117,14 @@ class Account(models.Model):
     has_sandbox = models.BooleanField(default=False)
     beta_feedback_commitment = models.BooleanField(
         default=False, help_text="Has agreed to give structured feedback in beta programs."
+    )
+    renewal_on = models.DateField(
+        "renewal date",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When the contract is next up for renewal, where known (from the CRM when a "
+        "renewal property is mapped).",
     )
     crm_missing_since = models.DateTimeField(
         null=True,
@@ -121,6 +153,27 @@ class Account(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("account-detail", args=[self.pk])
+
+    @property
+    def renewal_in_days(self) -> int | None:
+        """Days until the renewal date (negative once it has passed); None when unknown."""
+        if self.renewal_on is None:
+            return None
+        return (self.renewal_on - timezone.localdate()).days
+
+    @property
+    def renewal_label(self) -> str:
+        """ "renews 2027-01-15 (in 44 days)", "renewal was due … (3 days ago)" or "renewal
+        unknown"."""
+        days = self.renewal_in_days
+        if days is None:
+            return "renewal unknown"
+        on = self.renewal_on.isoformat()
+        if days == 0:
+            return f"renews today ({on})"
+        if days < 0:
+            return f"renewal was due {on} ({-days} day{'s' if days < -1 else ''} ago)"
+        return f"renews {on} (in {days} day{'s' if days > 1 else ''})"
 
 
 class OutboxEventQuerySet(models.QuerySet):

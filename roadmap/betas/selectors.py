@@ -10,6 +10,7 @@ from roadmap.models import BetaParticipant, BetaProgram
 
 from . import eligibility
 from .choices import POSITIVE_RATING_FROM, POSITIVE_VALIDATION_TARGET, SEAT_STATES
+from .factors import candidate_factors
 
 # Success profile: the account's health plus its strongest demand signal of each kind on the item.
 # Votes carry the CS rep's expected health impact, feedback the ticket's impact.
@@ -81,10 +82,15 @@ def participants_for(program: BetaProgram):
 
 
 def _profile(account: Account, signals: list[dict]) -> tuple[int, list[str]]:
-    score = account.health_score
+    # An unknown health scores 0 here (explicitly, and said so in the reasons).
+    score = account.health_score if account.health_score is not None else 0
     band = account.health_band or ""
     reasons = [
-        f"health {account.health_score} ({band})" if band else f"health {account.health_score}"
+        "health unknown (counted as 0)"
+        if account.health_score is None
+        else f"health {account.health_score} ({band})"
+        if band
+        else f"health {account.health_score}"
     ]
     strongest: dict[str, tuple[int, str]] = {}
     for signal in signals:
@@ -108,8 +114,9 @@ def _profile(account: Account, signals: list[dict]) -> tuple[int, list[str]]:
 def candidates_for(program: BetaProgram, *, limit: int | None = 50) -> list[Candidate]:
     """Eligible accounts not yet in the program, best success profile first, with the reasons.
 
-    Queries: the accounts (rules that SQL can apply are applied there), the program's counts, and
-    one per demand source; the rest is arithmetic."""
+    Queries: the accounts (rules that SQL can apply are applied there), the program's counts, one
+    per demand source and those of each registered candidate factor
+    (:mod:`roadmap.betas.factors`); the rest is arithmetic."""
     accounts = Account.objects.active().select_related("csm_owner")
     if program.min_health_score is not None:
         accounts = accounts.filter(health_score__gte=program.min_health_score)
@@ -128,6 +135,9 @@ def candidates_for(program: BetaProgram, *, limit: int | None = 50) -> list[Cand
     by_account: dict[int, list[dict]] = {}
     for signal in signals_for_item(program.item_id):
         by_account.setdefault(signal["account_id"], []).append(signal)
+    # What later apps add (e.g. adoption of the features of related items), each for every
+    # account at once.
+    extra = [factor(program) for _, factor in sorted(candidate_factors().items())]
     candidates = []
     for account in accounts:
         checks = eligibility.evaluate(program, account, ctx)
@@ -135,8 +145,13 @@ def candidates_for(program: BetaProgram, *, limit: int | None = 50) -> list[Cand
         if any(not r.passed and r.rule != "capacity" for r in checks.results):
             continue
         score, reasons = _profile(account, by_account.get(account.pk, []))
+        for found in extra:
+            factor = found.get(account.pk)
+            if factor is not None:
+                score += factor.points
+                reasons.append(factor.reason)
         candidates.append(Candidate(account=account, score=score, reasons=reasons, checks=checks))
-    candidates.sort(key=lambda c: (-c.score, -c.account.health_score, c.account.name))
+    candidates.sort(key=lambda c: (-c.score, -(c.account.health_score or 0), c.account.name))
     return candidates[:limit] if limit else candidates
 
 

@@ -46,6 +46,10 @@ EXPECTED: dict[str, str] = {
     "GET feedback:mine": "rep rep_other",
     "GET feedback:triage": "pm",
     "GET feedback:triage-export": "pm",
+    "GET feedback:triage-bulk": "pm",
+    "GET feedback:undo": "pm",
+    "GET feedback:queue-panel": "pm",
+    "GET feedback:queue-action": "pm",
     "GET feedback:item-tickets": "rep rep_other pm admin",
     "GET feedback:detail": "rep rep_other pm admin",
     "GET feedback:join": "rep rep_other",
@@ -83,6 +87,7 @@ EXPECTED: dict[str, str] = {
     "GET integrations:adoption-milestone": "pm",
     "GET password_change": "rep rep_other pm admin",
     "GET api-tokens": "rep rep_other pm admin",
+    "GET metrics": "admin",  # staff (or a scraper's token)
     "GET api-token-revoke": "rep",  # only the token's owner
     "GET password_change_done": "rep rep_other pm admin",
     "GET /api/v1/accounts": "rep rep_other pm admin",

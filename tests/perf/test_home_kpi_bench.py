@@ -4,8 +4,9 @@ on the roadmap benchmark's data set (figures, not a timed test).
 The data set is ``test_roadmap_bench._build`` (2,000 items, 5,000 accounts, 200,000 votes, 50,000
 feedback tickets), plus what these pages read: tickets filed over twelve weeks, each triaged
 (one history row out of "new" per ticket, 2 to 80 hours after filing), shipped items with ship
-dates, a week-old rank snapshot and the priority ranks of one recompute. ``BENCH_SCALE=0.25``
-builds a quarter of it. Run with ``make bench PYTEST_ARGS=tests/perf/test_home_kpi_bench.py``.
+dates, a week-old rank snapshot and the priority ranks of one recompute. ``BENCH_SCALES`` sets
+the sizes as for the roadmap benchmark (``BENCH_SCALES=0.25`` a quarter of it, ``1,5`` one run
+at each). Run with ``make bench PYTEST_ARGS=tests/perf/test_home_kpi_bench.py``.
 """
 
 import os
@@ -24,13 +25,7 @@ from roadmap import scoring
 from tests.factories import PortalAdminFactory, ProductManagerFactory
 from tests.perf import test_roadmap_bench as roadmap_bench
 
-SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 REQUESTS = 15
-
-
-def _scaled() -> None:
-    for name in ("ITEMS", "ACCOUNTS", "VOTES", "TICKETS"):
-        setattr(roadmap_bench, name, int(getattr(roadmap_bench, name) * SCALE))
 
 
 def _history() -> None:
@@ -74,11 +69,11 @@ def _median_ms(samples) -> float:
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_home_and_kpi_benchmark(settings):
+@pytest.mark.parametrize("scale", roadmap_bench.SCALES)
+def test_home_and_kpi_benchmark(settings, scale):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    _scaled()
     started = time.perf_counter()
-    built = roadmap_bench._build(random.Random(2026))
+    built = roadmap_bench._build(random.Random(2026), scale)
     _history()
     scoring.priorities_recompute()
     with connection.cursor() as cursor:
@@ -125,10 +120,10 @@ def test_home_and_kpi_benchmark(settings):
             queries[name] = len(ctx.captured_queries)
 
     trivial = _median_ms(samples["trivial (password change)"])
+    items, accounts, votes, tickets = roadmap_bench.sizes(scale)
     lines = [
-        f"\nhome/KPI benchmark (scale {SCALE}): {roadmap_bench.ITEMS} items, "
-        f"{roadmap_bench.ACCOUNTS} accounts, {roadmap_bench.VOTES} votes, "
-        f"{roadmap_bench.TICKETS} tickets with triage history (built in {build_s:.0f} s)"
+        f"\nhome/KPI benchmark (×{scale:g}): {items} items, {accounts} accounts, {votes} votes, "
+        f"{tickets} tickets with triage history (built in {build_s:.0f} s)"
     ]
     for name, values in samples.items():
         median = _median_ms(values)

@@ -24,11 +24,15 @@ Definitions (the docs and the tests use the same words):
 """
 
 import datetime as dt
+import hashlib
+import json
 import math
 from bisect import bisect_right
-from collections import defaultdict, namedtuple
+from collections import Counter, defaultdict, namedtuple
+from operator import attrgetter
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -140,10 +144,15 @@ def item_adoption(
         accounts=len(accounts),
         adopters=adopters,
         rate=rate(adopters, len(accounts)),
-        by_tier=_breakdown(accounts, "tier", [t.value for t in Tier], dict(Tier.choices)),
+        by_tier=_breakdown(
+            accounts, "tier", [*(t.value for t in Tier), ""], {**dict(Tier.choices), "": "unknown"}
+        ),
         by_segment=_breakdown(accounts, "segment", None, None),
         by_health_band=_breakdown(
-            accounts, "health_band", [b.value for b in HealthBand], dict(HealthBand.choices)
+            accounts,
+            "health_band",
+            [*(b.value for b in HealthBand), ""],
+            {**dict(HealthBand.choices), "": "unknown"},
         ),
         requesters=_requesters(accounts),
         trend=_weekly_trend(accounts, shipped, until),
@@ -156,6 +165,43 @@ def item_adoption(
     if not any(a.first for a in accounts):
         report["note"] = "Mapped, but no usage of its features since it shipped yet."
     return report
+
+
+def item_adoption_cache_key(item, *, since=None, today=None) -> str:
+    """One cache entry per item, ship time, feature keys, aha milestone and window (two small
+    queries when the item was loaded without its keys and milestone)."""
+    milestone = rows.milestone_of(item)
+    fingerprint = hashlib.sha256(
+        json.dumps(
+            [
+                item.shipped_at.isoformat() if item.shipped_at else None,
+                item.status,
+                feature_keys_of(item),
+                [milestone.uses, milestone.days] if milestone else None,
+                (today or timezone.localdate()).isoformat(),
+                since.isoformat() if since else None,
+            ]
+        ).encode()
+    ).hexdigest()[:20]
+    return f"adoption:item:v1:{item.pk}:{fingerprint}"
+
+
+def item_adoption_cached(
+    item, *, since: dt.date | None = None, today: dt.date | None = None
+) -> tuple[dict, dt.datetime | None]:
+    """:func:`item_adoption`, computed at most once per ``PANEL_CACHE_SECONDS`` for the same
+    item, ship time, feature keys, aha milestone and window (usage arrives by periodic syncs, so
+    the page and the API say when the figures are from); ``(report, as_of)``, ``as_of`` None when
+    caching is off."""
+    seconds = settings.PANEL_CACHE_SECONDS
+    if not seconds:
+        return item_adoption(item, since=since, today=today), None
+    key = item_adoption_cache_key(item, since=since, today=today)
+    hit = cache.get(key)
+    if hit is None:
+        hit = (item_adoption(item, since=since, today=today), timezone.now())
+        cache.set(key, hit, seconds)
+    return hit
 
 
 Row = namedtuple(
@@ -191,11 +237,14 @@ def _person(account: dict) -> dict | None:
 
 
 def _breakdown(accounts, field: str, order, labels) -> list[dict]:
+    # Counted with C-level loops (Counter over map/attrgetter): thousands of accounts per report.
+    value = attrgetter(field)
+    totals = Counter(map(value, accounts))
+    adopted = Counter(map(value, filter(attrgetter("adopted"), accounts)))
     groups: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for account in accounts:
-        group = groups[getattr(account, field) or ""]
-        group[0] += 1
-        group[1] += account.adopted
+    for name, count in totals.items():
+        groups[name or ""][0] += count
+        groups[name or ""][1] += adopted.get(name, 0)
     names = order if order is not None else sorted(groups)
     return [
         {
@@ -214,7 +263,7 @@ def _requesters(accounts) -> dict:
     # per tier: [requesters, requester adopters, others, other adopters]
     tiers: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for a in accounts:
-        counts = tiers[a.tier]
+        counts = tiers[a.tier or "unknown"]
         offset = 0 if a.requester else 2
         counts[offset] += 1
         counts[offset + 1] += a.adopted
@@ -229,7 +278,7 @@ def _requesters(accounts) -> dict:
             "other_adopters": c[3],
             "other_rate": rate(c[3], c[2]),
         }
-        for tier, label in Tier.choices
+        for tier, label in [*Tier.choices, ("unknown", "Tier unknown")]
         if (c := tiers.get(tier))
     ]
     asked = sum(c[0] for c in tiers.values())
@@ -283,7 +332,7 @@ def _barrier_ids(accounts, shipped: dt.date, until: dt.date) -> list[int]:
 def _barriers(item, ids, details, shipped: dt.date) -> dict:
     days = settings.ADOPTION_BARRIER_DAYS
     evidence = rows.barrier_evidence({(item.pk, i) for i in ids})
-    listed = sorted((details[i] for i in ids), key=lambda a: (-float(a["arr"]), a["name"]))
+    listed = sorted((details[i] for i in ids), key=lambda a: (-float(a["arr"] or 0), a["name"]))
     return {
         "days": days,
         "window_ends": shipped + dt.timedelta(days=days),
@@ -294,7 +343,7 @@ def _barriers(item, ids, details, shipped: dt.date) -> dict:
                 "url": reverse("account-detail", args=[a["id"]]),
                 "tier": a["tier"],
                 "segment": a["segment"],
-                "arr": float(a["arr"]),
+                "arr": float(a["arr"]) if a["arr"] is not None else None,
                 "health_score": a["health_score"],
                 "health_band": a["health_band"],
                 "csm": _person(a),
@@ -347,6 +396,10 @@ def _dropoff_listed(dropoff: dict, details) -> dict:
 def _correlation(accounts) -> dict:
     n = len(accounts)
     minimum = settings.ADOPTION_MIN_CORRELATION_N
+    if n < minimum:
+        return {"r": None, "n": n, "reason": f"Not enough data: {n} accounts, {minimum} needed."}
+    accounts = [a for a in accounts if a.health_score is not None]  # unknown health: left out
+    n = len(accounts)
     if n < minimum:
         return {"r": None, "n": n, "reason": f"Not enough data: {n} accounts, {minimum} needed."}
     r = pearson([float(a.adopted) for a in accounts], [float(a.health_score) for a in accounts])

@@ -21,11 +21,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api.permissions import require_perms
+from portal.api.strict import StrictFieldsMixin
 from portal.models import Account
 from roadmap.models import BetaProgram
 
 from ..api.views import AdoptionView
-from .adoption import item_adoption
+from .adoption import item_adoption, item_adoption_cached
 from .adoption_selectors import item_for_adoption
 from .optimize import recommendations
 
@@ -75,6 +76,11 @@ class ItemAdoptionSerializer(serializers.Serializer):
     dropoff = serializers.DictField()
     health_correlation = serializers.DictField(help_text="r (Pearson), n, reason")
     prediction = serializers.DictField(help_text="30-day rollout prediction (Wilson 95%)")
+    as_of = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When these figures were computed: they are kept for up to "
+        "PANEL_CACHE_SECONDS (120 s), as on the item page; null when computed for this request.",
+    )
 
 
 class ItemAdoptionView(AdoptionView):
@@ -112,12 +118,11 @@ class ItemAdoptionView(AdoptionView):
             return super().get(request, feature_id)
         window = ItemWindowSerializer(data=request.query_params)
         window.is_valid(raise_exception=True)
-        report = item_adoption(item, **window.validated_data)
-        report["feature"] = feature_id
-        return Response(report)
+        report, as_of = item_adoption_cached(item, **window.validated_data)
+        return Response({**report, "feature": feature_id, "as_of": as_of})
 
 
-class OptimizeInputSerializer(serializers.Serializer):
+class OptimizeInputSerializer(StrictFieldsMixin, serializers.Serializer):
     feature_id = serializers.CharField(
         help_text="The roadmap item id (as in cs-product/vote/{feature_id})."
     )
