@@ -4,7 +4,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import errorpages, views
+
+handler500 = errorpages.server_error
 
 api_v1 = [
     path("", include("portal.api.urls")),
@@ -17,6 +19,8 @@ api_v1 = [
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("favicon.ico", errorpages.favicon, name="favicon"),
+    path("search/", views.search_view, name="search"),
     path("inbox/", views.InboxView.as_view(), name="inbox"),
     path("inbox/read-all", views.inbox_mark_all_read_view, name="inbox-read-all"),
     path("inbox/<int:pk>/read", views.inbox_mark_read_view, name="inbox-read"),

@@ -14,6 +14,7 @@ from django_filters.views import FilterView
 
 from portal.csvexport import csv_response
 from portal.errors import form_add_service_error
+from portal.filterbar import FilterBarMixin, filter_bar_for
 from portal.viewmixins import ServiceFormMixin
 
 from . import selectors, services
@@ -58,8 +59,14 @@ class BoardView(PermissionRequiredMixin, TemplateView):
             return render(request, "roadmap/partials/column_cards.html", self._ctx(column=column))
         context = self._ctx(
             filterset=filterset,
+            bar=filter_bar_for(
+                request,
+                filterset,
+                fields=FILTER_BAR_FIELDS,
+                labels=FILTER_BAR_LABELS,
+                choices={"product_area": _area_choices()},
+            ),
             columns=selectors.board_columns(queryset, limits=limits),
-            product_areas=selectors.product_areas(),
             state=ScoringState.objects.filter(pk=1).first(),
             query=_query_without(request, "more", "offset"),
         )
@@ -75,6 +82,14 @@ class BoardView(PermissionRequiredMixin, TemplateView):
             "query": _query_without(self.request, "more", "offset"),
             **extra,
         }
+
+
+FILTER_BAR_FIELDS = ["q", "product_area", "owner", "horizon", "tier", "segment"]
+FILTER_BAR_LABELS = {"tier": "Demand from tier", "segment": "Demand from segment"}
+
+
+def _area_choices() -> list[tuple[str, str]]:
+    return [(area, area) for area in selectors.product_areas()]
 
 
 def _int(value) -> int:
@@ -110,7 +125,7 @@ CSV_COLUMNS = [
 ]
 
 
-class ItemListView(PermissionRequiredMixin, FilterView):
+class ItemListView(PermissionRequiredMixin, FilterBarMixin, FilterView):
     """All items as a sortable table; ``?export=csv`` downloads the filtered rows."""
 
     permission_required = "roadmap.view_roadmapitem"
@@ -118,6 +133,14 @@ class ItemListView(PermissionRequiredMixin, FilterView):
     queryset = selectors.items_for_lists()
     paginate_by = 50
     template_name = "roadmap/item_list.html"
+    filter_bar_fields = [*FILTER_BAR_FIELDS, "status"]
+    filter_bar_labels = FILTER_BAR_LABELS
+    filter_bar_export = "?export=csv"
+    filter_bar_results = "item-results"
+    filter_bar_noun = "item"
+
+    def get_filter_bar_choices(self):
+        return {"product_area": _area_choices()}
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "csv":
@@ -135,7 +158,6 @@ class ItemListView(PermissionRequiredMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            product_areas=selectors.product_areas(),
             query=_query_without(self.request, "page"),
             sort_query=_query_without(self.request, "page", "ordering"),
             **kwargs,
