@@ -12,6 +12,7 @@ from django_filters.views import FilterView
 
 from portal.csvexport import csv_response
 from portal.errors import form_add_service_error
+from portal.filterbar import FilterBarMixin
 from portal.viewmixins import ServiceFormMixin
 from roadmap.models import BetaProgram, RoadmapItem
 
@@ -133,7 +134,7 @@ class MyFeedbackView(PredicateRequiredMixin, ListView):
         return selectors.tickets_mine(self.request.user)
 
 
-class TriageView(PredicateRequiredMixin, FilterView):
+class TriageView(PredicateRequiredMixin, FilterBarMixin, FilterView):
     """The PM's queue: new tickets oldest first unless the filters say otherwise."""
 
     predicate = permissions.can_triage
@@ -141,6 +142,14 @@ class TriageView(PredicateRequiredMixin, FilterView):
     template_name = "feedback/triage.html"
     context_object_name = "tickets"
     paginate_by = 50
+    filter_bar_fields = [
+        "q", "status", "category", "impact", "tier", "health_band", "product_area", "submitter",
+        "created",
+    ]  # fmt: skip
+    filter_bar_sort = True
+    filter_bar_results = "triage-results"
+    filter_bar_noun = "ticket"
+    filter_bar_blank_query = "q="  # the bare URL means "new tickets"
 
     def get_queryset(self):
         return selectors.tickets_for_triage().order_by("created_at", "id")

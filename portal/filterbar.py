@@ -95,8 +95,15 @@ def _kind(name: str, flt) -> str:
     return "hidden"
 
 
-def _url(path: str, params: QueryDict) -> str:
-    query = params.urlencode()
+def _querydict(data) -> QueryDict:
+    params = QueryDict(mutable=True)
+    for key, value in (data or {}).items():
+        params.setlist(key, value if isinstance(value, list | tuple) else [value])
+    return params
+
+
+def _url(path: str, params: QueryDict, blank_query: str = "") -> str:
+    query = params.urlencode() or blank_query
     return f"{path}?{query}" if query else path
 
 
@@ -112,14 +119,17 @@ def filter_bar_for(
     noun: str = "result",
     labels: dict[str, str] | None = None,
     choices: dict[str, list[tuple[str, str]]] | None = None,
+    blank_query: str = "",
 ) -> FilterBar:
     """The bar for ``filterset`` on the page of ``request``.
 
     ``fields`` are the filters shown as controls, in order (default: all but id filters);
     ``sort`` adds the OrderingFilter as a "Sort" select; ``export_url`` is the CSV link (the
     current filter is appended); ``results_id`` is the element htmx swaps on a change;
-    ``choices`` turns a free-text filter into a select of known values."""
-    data = request.GET
+    ``choices`` turns a free-text filter into a select of known values; ``blank_query`` is the
+    query a link with no filter left carries, for a list whose bare URL applies a default filter
+    (the triage queue shows new tickets unless told otherwise)."""
+    data = filterset.data if isinstance(filterset.data, QueryDict) else _querydict(filterset.data)
     path = request.path
     labels = labels or {}
     choices = choices or {}
@@ -167,7 +177,9 @@ def filter_bar_for(
                 if value:
                     if name not in shown:
                         hidden.append((param, value))
-                    chips.append(Chip(f"{label} {word} {value}", _without(path, base, param)))
+                    chips.append(
+                        Chip(f"{label} {word} {value}", _without(path, blank_query, base, param))
+                    )
             continue
         filter_params.add(name)
         if kind in ("multi", "hidden-multi"):
@@ -182,7 +194,7 @@ def filter_bar_for(
                 chips.append(
                     Chip(
                         f"{label}: {names.get(value, human_label(value))}",
-                        _without(path, base, name, value),
+                        _without(path, blank_query, base, name, value),
                     )
                 )
             continue
@@ -190,18 +202,18 @@ def filter_bar_for(
         if name in choices and kind in ("select", "text"):
             kind = "select"
         if kind == "select":
-            listed = choices.get(name) or _choices(filterset, name)
+            listed = choices[name] if name in choices else _choices(filterset, name)
             options = [Option(v, text, v.lower() == value.lower()) for v, text in listed]
             controls.append(Control(name, label, kind, value, options=options))
             if value:
                 text = next((o.label for o in options if o.selected), value)
-                chips.append(Chip(f"{label}: {text}", _without(path, base, name)))
+                chips.append(Chip(f"{label}: {text}", _without(path, blank_query, base, name)))
             continue
         if kind == "checkbox":
             checked = value.lower() in ("true", "1", "on", "yes")
             controls.append(Control(name, label, kind, "true" if checked else ""))
             if checked:
-                chips.append(Chip(label, _without(path, base, name)))
+                chips.append(Chip(label, _without(path, blank_query, base, name)))
             continue
         if kind == "hidden":
             if value:
@@ -210,7 +222,7 @@ def filter_bar_for(
             controls.append(Control(name, label, kind, value))
         if value.strip():
             shown_value = f"“{value.strip()}”" if kind in ("search", "text") else value
-            chips.append(Chip(f"{label}: {shown_value}", _without(path, base, name)))
+            chips.append(Chip(f"{label}: {shown_value}", _without(path, blank_query, base, name)))
     cleared = base.copy()
     for name in filter_params:
         cleared.pop(name, None)
@@ -223,7 +235,7 @@ def filter_bar_for(
         controls=controls,
         hidden=hidden,
         chips=chips,
-        clear_url=_url(path, cleared),
+        clear_url=_url(path, cleared, blank_query),
         action=path,
         count=count,
         export_url=export,
@@ -232,13 +244,15 @@ def filter_bar_for(
     )
 
 
-def _without(path: str, base: QueryDict, name: str, value: str | None = None) -> str:
+def _without(
+    path: str, blank_query: str, base: QueryDict, name: str, value: str | None = None
+) -> str:
     params = base.copy()
     if value is None:
         params.pop(name, None)
     else:
         params.setlist(name, [v for v in params.getlist(name) if v != value])
-    return _url(path, params)
+    return _url(path, params, blank_query)
 
 
 class FilterBarMixin:
@@ -253,6 +267,7 @@ class FilterBarMixin:
     filter_bar_results = "list-results"
     filter_bar_noun = "result"
     filter_bar_labels: dict[str, str] | None = None
+    filter_bar_blank_query = ""
 
     def get_filter_bar_choices(self) -> dict[str, list[tuple[str, str]]]:
         """Choices for filters that are free text in the FilterSet (a product area, say)."""
@@ -277,5 +292,6 @@ class FilterBarMixin:
             noun=self.filter_bar_noun,
             labels=self.filter_bar_labels,
             choices=self.get_filter_bar_choices(),
+            blank_query=self.filter_bar_blank_query,
         )
         return context

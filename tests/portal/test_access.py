@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
 # Pages that must be reachable without a login.
-PUBLIC = {"login", "password_reset", "api-schema-swagger-ui"}
+PUBLIC = {"login", "password_reset", "api-schema-swagger-ui", "favicon"}
 SAMPLE_VALUES = {
     "drf_format_suffix": ".json",
     "int": "1",
