@@ -223,6 +223,11 @@ def filter_bar_for(
         if value.strip():
             shown_value = f"“{value.strip()}”" if kind in ("search", "text") else value
             chips.append(Chip(f"{label}: {shown_value}", _without(path, blank_query, base, name)))
+    # Other parameters of the page (another panel's filter, say) ride along unchanged.
+    kept = {name for name, _ in hidden}
+    for name in base:
+        if name not in filter_params and name not in kept and name != "ordering":
+            hidden.extend((name, value) for value in base.getlist(name))
     cleared = base.copy()
     for name in filter_params:
         cleared.pop(name, None)
