@@ -320,6 +320,15 @@ class MyVotesView(PermissionRequiredMixin, ListView):
     context_object_name = "votes"
     paginate_by = 50
 
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "csv":
+            return csv_response(
+                filename="my-votes.csv",
+                header=VOTE_CSV_HEADER,
+                rows=(_vote_row(vote) for vote in self.get_queryset()),
+            )
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         return selectors.votes_of(self.request.user)
 
@@ -327,6 +336,25 @@ class MyVotesView(PermissionRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["totals"] = selectors.vote_totals_of(self.request.user)
         return context
+
+
+VOTE_CSV_HEADER = [
+    "Item", "Item status", "Rank", "Account", "Expected health impact", "Evidence", "Updated",
+    "URL",
+]  # fmt: skip
+
+
+def _vote_row(vote: Vote) -> list:
+    return [
+        vote.item.title,
+        vote.item.get_status_display(),
+        vote.item.rank or "",
+        vote.account.name,
+        vote.get_expected_health_impact_display(),
+        vote.evidence,
+        vote.updated_at.date().isoformat(),
+        vote.item.get_absolute_url(),
+    ]
 
 
 class ScoringPolicyView(PermissionRequiredMixin, ServiceFormMixin, FormView):
