@@ -195,6 +195,27 @@ class ItemDetailView(PermissionRequiredMixin, DetailView):
         # The mapped feature keys ride along in the item's query (panels read them).
         return with_feature_keys(selectors.items_for_lists())
 
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "votes":
+            item = self.get_object()
+            return csv_response(
+                filename=f"item-{item.pk}-votes.csv",
+                header=ITEM_VOTE_CSV_HEADER,
+                rows=(
+                    [
+                        v.account.name,
+                        v.account.get_tier_display(),
+                        v.account.arr,
+                        v.rep,
+                        v.get_expected_health_impact_display(),
+                        v.evidence,
+                        v.updated_at.date().isoformat(),
+                    ]
+                    for v in selectors.votes_for_item(item)
+                ),
+            )
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(**item_context(self.request, self.object), **kwargs)
 
@@ -338,6 +359,9 @@ class MyVotesView(PermissionRequiredMixin, ListView):
         return context
 
 
+ITEM_VOTE_CSV_HEADER = [
+    "Account", "Tier", "ARR (USD)", "CS rep", "Expected health impact", "Evidence", "Updated",
+]  # fmt: skip
 VOTE_CSV_HEADER = [
     "Item", "Item status", "Rank", "Account", "Expected health impact", "Evidence", "Updated",
     "URL",

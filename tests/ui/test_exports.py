@@ -98,3 +98,16 @@ def test_demo_tickets_name_their_own_account_and_link_items_on_topic():
                 assert ticket.roadmap_item.title == THEME_ITEMS[themes[base]], ticket.title
                 linked += 1
     assert named >= 20 and linked >= 5
+
+
+def test_item_voters_collapse_after_five_and_export(client_for, pm):
+    from tests.roadmap.factories import RoadmapItemFactory
+
+    item = RoadmapItemFactory()
+    for _ in range(7):
+        VoteFactory(item=item)
+    client = client_for(pm)
+    html = client.get(item.get_absolute_url()).content.decode()
+    assert 'data-testid="more-voters"' in html and "Show the other 2 voters" in html
+    rows = _csv(client.get(item.get_absolute_url(), {"export": "votes"}))
+    assert rows[0][0] == "Account" and len(rows) == 8
