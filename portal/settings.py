@@ -310,9 +310,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Every operation states its error responses and their shapes (portal/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.error_responses_hook",
+    ],
     # Several resources have a "status" (or "kind") field with different choices: each enum gets
     # a name of its own. One entry per line.
     "ENUM_NAME_OVERRIDES": {
+        # portal
+        "TierEnum": "portal.choices.Tier",
+        "LifecycleStageEnum": "portal.choices.LifecycleStage",
         # roadmap
         "RoadmapItemStatusEnum": "roadmap.choices.ItemStatus",
         "BetaProgramStatusEnum": "roadmap.models.beta.ProgramStatus",

@@ -40,6 +40,13 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    # The conventional addresses of the schema and its docs (the same views as /api/v1/…).
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema-alias"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+        name="api-docs-alias",
+    ),
 ]
 
 if settings.DEBUG:

@@ -29,3 +29,11 @@ def require_perms(*perms: str) -> type:
 
     HasPerms.__name__ = "Requires_" + "_".join(p.replace(".", "_") for p in perms)
     return HasPerms
+
+
+def deny_unless(allowed: bool, message: str = "Your role does not allow this action.") -> None:
+    """Answer 403 unless ``allowed`` (an area predicate from its ``permissions.py``)."""
+    from rest_framework.exceptions import PermissionDenied
+
+    if not allowed:
+        raise PermissionDenied(message)

@@ -1,9 +1,9 @@
 from rest_framework import serializers
 
-from portal.models import Account
-from roadmap.choices import HealthImpact
-from roadmap.features import feature_keys_of
-from roadmap.models import RoadmapItem, Vote
+from portal.models import Account, User
+from roadmap.choices import HealthImpact, ItemStatus
+from roadmap.features import MAX_FEATURES_PER_ITEM, feature_keys_of
+from roadmap.models import FEATURE_KEY_MAX_LENGTH, RoadmapItem, Vote
 
 
 class RoadmapItemSerializer(serializers.ModelSerializer):
@@ -78,3 +78,57 @@ class VoteSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+
+# --- Inputs of the item operations (the item form's fields; status only at creation) ----------
+
+ITEM_INPUT_FIELDS = [
+    "title",
+    "description",
+    "product_area",
+    "status",
+    "horizon",
+    "target_quarter",
+    "target_date",
+    "owner",
+    "impact",
+    "confidence",
+    "effort",
+    "launch_date",
+]
+
+
+class RoadmapItemInputSerializer(serializers.ModelSerializer):
+    """``POST roadmap-items`` (the item form). The status is set at creation only: later moves
+    are ``POST roadmap-items/{id}/move``."""
+
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(groups__name="product_manager"),
+        required=False,
+        allow_null=True,
+        help_text="A product manager's user id.",
+    )
+    feature_keys = serializers.ListField(
+        child=serializers.CharField(max_length=FEATURE_KEY_MAX_LENGTH),
+        max_length=MAX_FEATURES_PER_ITEM,
+        required=False,
+        help_text="Analytics feature keys the item ships (replaces the list when given).",
+    )
+
+    class Meta:
+        model = RoadmapItem
+        fields = [*ITEM_INPUT_FIELDS, "feature_keys"]
+
+
+class RoadmapItemUpdateSerializer(RoadmapItemInputSerializer):
+    """The item form on an existing item: every field but the status."""
+
+    class Meta:
+        model = RoadmapItem
+        fields = [f for f in ITEM_INPUT_FIELDS if f != "status"] + ["feature_keys"]
+
+
+class RoadmapItemMoveSerializer(serializers.Serializer):
+    """``POST roadmap-items/{id}/move``: the board column the card goes to."""
+
+    status = serializers.ChoiceField(choices=ItemStatus.choices)

@@ -1,28 +1,83 @@
-"""Roadmap API: items as a read-only resource (score, rank, breakdown) and the CS–Product vote."""
+"""Roadmap API: items (score, rank, breakdown; create, edit and move them like the item form and
+the board) and the CS–Product vote. Writes go through ``roadmap.services`` with the rules of
+``roadmap.permissions``; service errors reach ``portal.errors.api_exception_handler``."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.api.permissions import require_perms
-from roadmap import selectors, services
+from portal.api.permissions import deny_unless, require_perms
+from roadmap import permissions, selectors, services
 from roadmap.features import with_feature_keys
 from roadmap.filtersets import RoadmapItemFilterSet
 from roadmap.models import RoadmapItem, Vote
 
-from .serializers import RoadmapItemSerializer, VoteInputSerializer, VoteSerializer
+from .serializers import (
+    RoadmapItemInputSerializer,
+    RoadmapItemMoveSerializer,
+    RoadmapItemSerializer,
+    RoadmapItemUpdateSerializer,
+    VoteInputSerializer,
+    VoteSerializer,
+)
 
 
-class RoadmapItemViewSet(viewsets.ReadOnlyModelViewSet):
+class RoadmapItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Roadmap items ranked by success-weighted demand, with ``score``, ``rank`` and
-    ``score_breakdown`` ("why is it ranked here"). Filters are the board's."""
+    ``score_breakdown`` ("why is it ranked here"). Filters are the board's. PMs create and edit
+    items (the item form) and move them between the board's columns (``/move``)."""
 
     queryset = with_feature_keys(selectors.items_for_lists())
     serializer_class = RoadmapItemSerializer
     filterset_class = RoadmapItemFilterSet
+
+    def _answer(self, item, code=status.HTTP_200_OK) -> Response:
+        item = self.get_queryset().get(pk=item.pk)
+        return Response(RoadmapItemSerializer(item).data, status=code)
+
+    @extend_schema(request=RoadmapItemInputSerializer, responses={201: RoadmapItemSerializer})
+    def create(self, request):
+        deny_unless(permissions.can_create_item(request.user))
+        serializer = RoadmapItemInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item = services.roadmap_item_create(actor=request.user, **serializer.validated_data)
+        return self._answer(item, status.HTTP_201_CREATED)
+
+    @extend_schema(request=RoadmapItemUpdateSerializer, responses=RoadmapItemSerializer)
+    def update(self, request, pk=None, partial=False):
+        item = self.get_object()
+        deny_unless(permissions.can_edit_item(request.user, item))
+        serializer = RoadmapItemUpdateSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        item = services.roadmap_item_update(
+            item=item, actor=request.user, **serializer.validated_data
+        )
+        return self._answer(item)
+
+    @extend_schema(request=RoadmapItemUpdateSerializer, responses=RoadmapItemSerializer)
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk=pk, partial=True)
+
+    @extend_schema(request=RoadmapItemMoveSerializer, responses=RoadmapItemSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[require_perms("roadmap.view_roadmapitem")],
+    )
+    def move(self, request, pk=None):
+        """Move the card to another column of the board (shipping closes the loop)."""
+        item = self.get_object()
+        deny_unless(permissions.can_move_item(request.user, item))
+        serializer = RoadmapItemMoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item = services.roadmap_item_move(
+            item=item, actor=request.user, status=serializer.validated_data["status"]
+        )
+        return self._answer(item)
 
 
 class VoteView(APIView):

@@ -66,6 +66,14 @@ STANDARD_MILESTONES = [
 ]
 
 
+def _shift(day: dt.date, days: int, *, field: str) -> dt.date:
+    """``day`` moved by ``days``; a date at the end of the calendar is refused, not a crash."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        raise ValidationError({field: f"{day} is too far in the future for this plan."}) from None
+
+
 @transaction.atomic
 def launch_plan_create(*, item: RoadmapItem, actor, owner=None) -> LaunchPlan:
     """A plan for an item with a launch date, with the standard milestones and dependencies."""
@@ -87,7 +95,7 @@ def launch_plan_create(*, item: RoadmapItem, actor, owner=None) -> LaunchPlan:
             name=standard.name,
             description=standard.description,
             offset_days=standard.offset_days,
-            due_date=item.launch_date + dt.timedelta(days=standard.offset_days),
+            due_date=_shift(item.launch_date, standard.offset_days, field="item"),
             critical=standard.critical,
             owner=plan.owner,
         )
@@ -112,7 +120,7 @@ def launch_date_move(*, plan: LaunchPlan, launch_date: dt.date, actor) -> Launch
     item._history_user = actor
     item.save(update_fields=["launch_date", "updated_at"])
     for milestone in plan.milestones.filter(done_at__isnull=True, offset_days__isnull=False):
-        milestone.due_date = launch_date + dt.timedelta(days=milestone.offset_days)
+        milestone.due_date = _shift(launch_date, milestone.offset_days, field="launch_date")
         milestone._history_user = actor
         milestone._change_reason = "launch date moved"
         milestone.save(update_fields=["due_date"])

@@ -26,6 +26,31 @@ class ConnectionSerializer(serializers.ModelSerializer):
         ]
 
 
+class ConnectionInputSerializer(serializers.ModelSerializer):
+    """``POST connections`` and ``PATCH``/``PUT connections/{id}`` (the connection form). The
+    credential fields name environment variables, never the secrets themselves."""
+
+    settings = serializers.DictField(
+        required=False,
+        help_text='A JSON object, e.g. {"project_key": "PROD"} for Jira, '
+        '{"properties": {"arr": "annualrevenue"}} for the CRM, '
+        '{"events": ["item_shipped"]} for webhooks and Slack.',
+    )
+
+    class Meta:
+        model = Connection
+        fields = [
+            "name",
+            "kind",
+            "base_url",
+            "credential_env",
+            "secret_env",
+            "enabled",
+            "interval_minutes",
+            "settings",
+        ]
+
+
 class SyncRunSerializer(serializers.ModelSerializer):
     connection_name = serializers.CharField(source="connection.name", read_only=True)
 

@@ -1,10 +1,13 @@
-"""Read-only API resources for connectors (role model permissions), "sync now" as an action, and
-the adoption endpoint. Service errors propagate to ``portal.errors.api_exception_handler``."""
+"""API resources for connectors (role model permissions): connections (create and edit like the
+connection form, "sync now"), sync runs, deliveries ("redeliver"), feature usage, and the adoption
+endpoint. Service errors propagate to ``portal.errors.api_exception_handler``."""
+
+import copy
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -16,10 +19,12 @@ from portal.api.permissions import require_perms
 from .. import services
 from ..analytics.selectors import adoption_summary, feature_has_usage
 from ..filtersets import FeatureUsageFilterSet, SyncRunFilterSet
+from ..outbound.deliveries import delivery_redeliver
 from ..runs import RunAlreadyActive
 from .serializers import (
     AdoptionSerializer,
     AdoptionWindowSerializer,
+    ConnectionInputSerializer,
     ConnectionSerializer,
     DeliverySerializer,
     FeatureUsageSerializer,
@@ -27,10 +32,37 @@ from .serializers import (
 )
 
 
-class ConnectionViewSet(viewsets.ReadOnlyModelViewSet):
+class ConnectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Connections to external tools; admins create and edit them (``connection_save``)."""
+
     queryset = Connection.objects.order_by("kind", "name")
     serializer_class = ConnectionSerializer
     filterset_fields = ["kind", "enabled"]
+
+    def _save(self, request, connection: Connection, *, partial: bool, code: int) -> Response:
+        # The input serializer validates (with the name's uniqueness against the others) and
+        # the service saves: the form view does the same with its ModelForm's instance.
+        serializer = ConnectionInputSerializer(
+            connection if connection.pk else None, data=request.data, partial=partial
+        )
+        serializer.is_valid(raise_exception=True)
+        for name, value in serializer.validated_data.items():
+            setattr(connection, name, value)
+        connection = services.connection_save(connection=connection, actor=request.user)
+        return Response(ConnectionSerializer(connection).data, status=code)
+
+    @extend_schema(request=ConnectionInputSerializer, responses={201: ConnectionSerializer})
+    def create(self, request):
+        return self._save(request, Connection(), partial=False, code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ConnectionInputSerializer, responses=ConnectionSerializer)
+    def update(self, request, pk=None, partial=False):
+        connection = copy.copy(self.get_object())
+        return self._save(request, connection, partial=partial, code=status.HTTP_200_OK)
+
+    @extend_schema(request=ConnectionInputSerializer, responses=ConnectionSerializer)
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk=pk, partial=True)
 
     @action(
         detail=True,
@@ -59,6 +91,17 @@ class DeliveryViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Delivery.objects.order_by("-created_at", "-id")
     serializer_class = DeliverySerializer
     filterset_fields = ["status", "topic", "connection"]
+
+    @extend_schema(request=None, responses={202: DeliverySerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[require_perms("integrations.change_delivery")],
+    )
+    def redeliver(self, request, pk=None):
+        """Put a dead (or delivered) delivery back in the queue for a fresh series of attempts."""
+        delivery = delivery_redeliver(delivery=self.get_object(), actor=request.user)
+        return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
 class FeatureUsageViewSet(viewsets.ReadOnlyModelViewSet):

@@ -1,9 +1,17 @@
 """Serializers of the maps API: read shapes for maps, points and criteria; input shapes for the
 criterion actions."""
 
+from django.conf import settings
 from rest_framework import serializers
 
-from integrations.models import AcceptanceCriterion, IntegrationMap, PointStatus
+from integrations.models import (
+    AcceptanceCriterion,
+    IntegrationMap,
+    IntegrationPoint,
+    KpiTarget,
+    PendingMapImport,
+    PointStatus,
+)
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -98,3 +106,89 @@ class TickInput(serializers.Serializer):
 
 class UntickInput(serializers.Serializer):
     reason = serializers.CharField()
+
+
+class CycleStartInput(serializers.Serializer):
+    """``POST integration-maps/{id}/cycle-start``: week 1 of the phases starts on this date."""
+
+    cycle_start = serializers.DateField(allow_null=True)
+
+
+class OwnerTeamInput(serializers.ModelSerializer):
+    """``POST integration-points/{id}/owner``: the team that owns the point (blank: none)."""
+
+    class Meta:
+        model = IntegrationPoint
+        fields = ["owner_team"]
+        extra_kwargs = {"owner_team": {"required": True, "allow_blank": True}}
+
+
+class OwnerTeamOutput(serializers.ModelSerializer):
+    class Meta:
+        model = IntegrationPoint
+        fields = ["id", "code", "title", "owner_team"]
+        read_only_fields = fields
+
+
+class KpiMeasureInput(serializers.ModelSerializer):
+    """``POST kpi-targets/{id}/measure``: the measured value (null clears it)."""
+
+    class Meta:
+        model = KpiTarget
+        fields = ["measured_value"]
+        extra_kwargs = {"measured_value": {"required": True, "allow_null": True}}
+
+
+class KpiTargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = KpiTarget
+        fields = [
+            "id",
+            "map",
+            "heading",
+            "name",
+            "target",
+            "target_value",
+            "unit",
+            "measured_value",
+            "measured_at",
+            "measured_by",
+        ]
+        read_only_fields = fields
+
+
+class MapImportInput(serializers.Serializer):
+    """``POST integration-map-imports``: a map document to preview (nothing else changes until
+    ``/apply``)."""
+
+    source_name = serializers.CharField(
+        max_length=255, help_text="The document's file name, e.g. integration-map.md."
+    )
+    text = serializers.CharField(
+        max_length=settings.INTEGRATION_MAP_MAX_UPLOAD_BYTES,
+        trim_whitespace=False,
+        help_text="The Markdown document.",
+    )
+    target = serializers.PrimaryKeyRelatedField(
+        queryset=IntegrationMap.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The map to update (default: the map with the same title, or a new one).",
+    )
+    cycle_start = serializers.DateField(required=False, allow_null=True)
+
+
+class MapImportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PendingMapImport
+        fields = [
+            "id",
+            "source_name",
+            "target_map",
+            "cycle_start",
+            "report",
+            "created_at",
+            "applied_at",
+            "applied_map",
+        ]
+        read_only_fields = fields

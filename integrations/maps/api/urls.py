@@ -6,10 +6,14 @@ from .views import (
     CriterionUntickView,
     CriterionVerifyView,
     IntegrationMapViewSet,
+    KpiMeasureView,
+    MapImportViewSet,
+    PointOwnerView,
 )
 
 router = SimpleRouter(trailing_slash=False)
 router.register("integration-maps", IntegrationMapViewSet, basename="api-integration-map")
+router.register("integration-map-imports", MapImportViewSet, basename="api-map-import")
 
 urlpatterns: list = [
     path(
@@ -25,5 +29,7 @@ urlpatterns: list = [
         CriterionUntickView.as_view(),
         name="api-criterion-untick",
     ),
+    path("integration-points/<int:pk>/owner", PointOwnerView.as_view(), name="api-point-owner"),
+    path("kpi-targets/<int:pk>/measure", KpiMeasureView.as_view(), name="api-kpi-measure"),
     *router.urls,
 ]
