@@ -14,7 +14,7 @@ from drf_spectacular.generators import SchemaGenerator
 from tests.portal.test_access import iter_routes
 
 # Reachable without a login (tested in tests/portal/test_access.py).
-PUBLIC = {"login", "logout", "password_reset", "api-schema-swagger-ui"}
+PUBLIC = {"login", "logout", "password_reset", "api-schema-swagger-ui", "favicon"}
 
 
 @dataclass(frozen=True)
