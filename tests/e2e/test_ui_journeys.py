@@ -12,10 +12,13 @@ from tests.feedback.factories import TicketFactory
 from tests.roadmap.factories import RoadmapItemFactory
 
 PHONE = {"width": 390, "height": 844}
+# Generous: the shared CI machine may be busy; nothing here measures time.
+TIMEOUT = 30_000
 
 
 @pytest.mark.django_db(transaction=True)
 def test_roadmap_list_filters_round_trip_through_the_url(page, login):
+    page.set_default_timeout(TIMEOUT)
     pm = ProductManagerFactory(username="e2e_ui_pm", first_name="Pat")
     RoadmapItemFactory(title="Planned thing", status="planned", horizon="now", owner=pm)
     RoadmapItemFactory(title="Considered thing", status="under_consideration", horizon="later")
@@ -54,6 +57,7 @@ def test_roadmap_list_filters_round_trip_through_the_url(page, login):
 
 @pytest.mark.django_db(transaction=True)
 def test_accounts_search_types_into_the_url_and_keeps_focus(page, login):
+    page.set_default_timeout(TIMEOUT)
     pm = ProductManagerFactory(username="e2e_ui_pm2")
     AccountFactory(name="Globex Retail", tier="enterprise")
     AccountFactory(name="Initech", tier="smb")
@@ -73,6 +77,7 @@ def test_accounts_search_types_into_the_url_and_keeps_focus(page, login):
 
 @pytest.mark.django_db(transaction=True)
 def test_header_search_with_the_slash_key(page, login):
+    page.set_default_timeout(TIMEOUT)
     rep = CsRepFactory(username="e2e_ui_rep")
     AccountFactory(name="Umbrella Health")
     RoadmapItemFactory(title="Umbrella dashboards")
@@ -88,7 +93,7 @@ def test_header_search_with_the_slash_key(page, login):
 @pytest.fixture
 def phone(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport=PHONE, is_mobile=True)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(TIMEOUT)
     page = context.new_page()
     yield page
     context.close()
