@@ -20,6 +20,15 @@ document.addEventListener("click", (event) => {
     toggle.setAttribute("aria-expanded", String(open));
     return;
   }
+  // On a phone the filter bar's controls open behind "Filters".
+  const filters = event.target.closest("[data-filter-toggle]");
+  if (filters) {
+    const bar = filters.closest(".filter-bar");
+    const open = !bar.classList.contains("filters-open");
+    bar.classList.toggle("filters-open", open);
+    filters.setAttribute("aria-expanded", String(open));
+    return;
+  }
   // A filter dropdown closes when the user clicks elsewhere.
   document.querySelectorAll("details.filter-dropdown[open]").forEach((details) => {
     if (!details.contains(event.target)) details.removeAttribute("open");
