@@ -1,3 +1,5 @@
+from pathlib import PurePath
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -141,6 +143,7 @@ class TicketAccount(models.Model):
 
 
 def attachment_path(instance, filename: str) -> str:
+    """``filename`` is already random with the sniffed extension (``attachments.stored_name``)."""
     return f"feedback/{instance.ticket_id}/{filename}"
 
 
@@ -169,6 +172,13 @@ class TicketAttachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+    @property
+    def download_name(self) -> str:
+        """The client's name with the extension of the stored (sniffed) file: ``p.js`` that is
+        really a GIF downloads as ``p.gif``."""
+        stem = PurePath(self.original_name).stem or "evidence"
+        return f"{stem}{PurePath(self.file.name).suffix}"
 
 
 class ShipNotification(models.Model):

@@ -57,8 +57,9 @@ def can_create_item(user, ticket=None) -> bool:
     return can_triage(user, ticket) and user.has_perm(CREATE_ITEM)
 
 
-def can_view_evidence(user) -> bool:
-    return user.has_perm(VIEW_EVIDENCE)
+def can_view_evidence(user, attachment=None) -> bool:
+    """Download evidence: a role that may see evidence, of a ticket the user may see."""
+    return user.has_perm(VIEW_EVIDENCE) and can_view(user)
 
 
 def ticket_actions(user, ticket) -> dict[str, bool]:

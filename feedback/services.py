@@ -19,7 +19,7 @@ from roadmap.models import RoadmapItem
 from roadmap.scoring import priorities_request
 from roadmap.services import roadmap_item_create
 
-from .attachments import MAX_FILES, evidence_type
+from .attachments import MAX_FILES, evidence_type, stored_name
 from .choices import OPEN_STATUSES, TRANSITIONS, TicketStatus
 from .models import (
     SUBMIT_FIELDS,
@@ -218,7 +218,7 @@ def ticket_attachment_add(*, ticket: FeedbackTicket, upload, actor) -> TicketAtt
         size=upload.size,
         uploaded_by=actor,
     )
-    attachment.file.save(upload.name or "evidence", upload, save=False)
+    attachment.file.save(stored_name(content_type), upload, save=False)
     attachment.save()
     return attachment
 

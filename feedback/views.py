@@ -359,12 +359,18 @@ def create_item(request, pk):
 @required(permissions.can_view_evidence)
 def attachment(request, pk):
     """Evidence is served through this view (permission-checked), never straight from media."""
-    evidence = get_object_or_404(TicketAttachment, pk=pk)
+    evidence = get_object_or_404(TicketAttachment.objects.select_related("ticket"), pk=pk)
+    if not permissions.can_view_evidence(request.user, evidence):
+        raise PermissionDenied
+    # Always a download (an <img> still shows it): the browser never renders the bytes as a page
+    # of ours, and the sandbox CSP stops script even if one tried.
     response = FileResponse(
         evidence.file.open("rb"),
         content_type=evidence.content_type,
-        as_attachment=not evidence.is_image,
-        filename=evidence.original_name,
+        as_attachment=True,
+        filename=evidence.download_name,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -478,12 +478,27 @@ CONNECTOR_DELIVERY_BACKOFF = env.float(
 CONNECTOR_DELIVERY_MAX_BACKOFF = env.float(
     "CONNECTOR_DELIVERY_MAX_BACKOFF", default=6 * 3600.0, minimum=0, unit="seconds"
 )
+# The delivery pool: requests in flight per target (scheme, host, port), sending threads per
+# process, deliveries claimed per statement, and how long one send task keeps claiming.
+CONNECTOR_DELIVERY_CONCURRENCY = env.int("CONNECTOR_DELIVERY_CONCURRENCY", default=8, minimum=1)
+CONNECTOR_DELIVERY_WORKERS = env.int("CONNECTOR_DELIVERY_WORKERS", default=16, minimum=1)
+CONNECTOR_DELIVERY_BATCH = env.int("CONNECTOR_DELIVERY_BATCH", default=200, minimum=1)
+CONNECTOR_DELIVERY_BUDGET = env.float(
+    "CONNECTOR_DELIVERY_BUDGET", default=60.0, above=0, unit="seconds"
+)
 CONNECTOR_IMPORT_MAX_BYTES = env.int(
     "CONNECTOR_IMPORT_MAX_BYTES", default=50 * 1024 * 1024, minimum=1, unit="bytes"
 )
 CONNECTOR_WEBHOOK_MAX_BYTES = env.int(
     "CONNECTOR_WEBHOOK_MAX_BYTES", default=512 * 1024, minimum=1, unit="bytes"
 )
+# Outbound calls (connectors, webhooks, Slack; portal/netguard.py): https only in production, and
+# loopback, link-local (cloud metadata) and private addresses refused — checked when a URL is
+# saved and again on every connect, after DNS resolution. Redirects are never followed. The
+# embedded default and the tests (receivers on 127.0.0.1) allow private networks; production
+# turns it on only for tools that really live on the internal network.
+OUTBOUND_ALLOW_PRIVATE_NETWORKS = env.bool("OUTBOUND_ALLOW_PRIVATE_NETWORKS", default=DEBUG)
+OUTBOUND_REQUIRE_HTTPS = env.bool("OUTBOUND_REQUIRE_HTTPS", default=not DEBUG)
 
 # Adoption of shipped items (integrations/connectors/analytics/adoption.py): one self-contained
 # block — the thresholds of the adoption panels, the optimize endpoint and the daily barrier task

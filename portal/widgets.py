@@ -20,7 +20,9 @@ class AccountPickerWidget(forms.Select):
 
     def optgroups(self, name, value, attrs=None):
         queryset = self.choices.queryset
-        selected = [v for v in value if v]
+        # Only well-formed ids: a tampered value ("abc", 10**20) re-renders the form with its
+        # error instead of failing the query.
+        selected = [v for v in value if v and str(v).isdigit() and int(v) < 2**63]
         shown = list(queryset.filter(pk__in=selected)) + list(
             queryset.exclude(pk__in=selected)[:PICKER_LIMIT]
         )

@@ -345,7 +345,9 @@ def priorities_recompute_items(item_ids: Iterable[int]) -> RecomputeResult:
     re-rank every open item from the stored scores. Gives exactly the scores and ranks a full
     :func:`priorities_recompute` would (``tests/roadmap/test_incremental.py`` compares them).
 
-    Snapshots and ``roadmap_priority_changed`` events only for what changed."""
+    Snapshots and ``roadmap_priority_changed`` events only for what changed. On PostgreSQL the
+    re-rank is one window ``UPDATE`` that writes and returns only the ranks that moved, so the
+    rest of the catalogue never reaches Python."""
     started = time.monotonic()
     _lock()
     policy = ScoringPolicy.current()
@@ -358,6 +360,8 @@ def priorities_recompute_items(item_ids: Iterable[int]) -> RecomputeResult:
     )
     old_scores = {row[0]: row[-1] for row in touched}
     scored = _score([row[:-1] for row in touched], _fetch_demand(policy, ids), policy)
+    if connection.vendor == "postgresql":
+        return _rerank_in_sql(scored, old_scores, started=started, now=now, policy=policy)
     # Everything else that is ranked or open, with what is stored.
     others = (
         RoadmapItem.objects.exclude(pk__in=list(scored))
@@ -397,6 +401,55 @@ def priorities_recompute_items(item_ids: Iterable[int]) -> RecomputeResult:
     ScoreSnapshot.objects.bulk_create(snapshots, batch_size=2000)
     _record_rank_events(changes)
     return _finish(started=started, now=now, items=len(writes), changes=len(changes), policy=policy)
+
+
+def _rerank_sql() -> tuple[str, list]:
+    """Rank every open item from its stored score and account count (the order of
+    :func:`_rank_key`), un-rank closed items; write only what moved, returning (id, title, old
+    rank, new rank, score) for each."""
+    table = RoadmapItem._meta.db_table
+    statuses = [str(s) for s in OPEN_STATUSES]
+    marks = ", ".join(["%s"] * len(statuses))
+    sql = f"""
+    WITH ranked AS (
+        SELECT id, ROW_NUMBER() OVER (
+            ORDER BY score DESC,
+                COALESCE((score_breakdown ->> 'accounts')::integer, 0) DESC, id
+        ) AS new_rank
+        FROM {table} WHERE status IN ({marks})
+    ),
+    target AS (
+        SELECT i.id, r.new_rank FROM {table} i LEFT JOIN ranked r ON r.id = i.id
+        WHERE (i.status IN ({marks}) OR i.rank IS NOT NULL)
+            AND i.rank IS DISTINCT FROM r.new_rank
+    )
+    UPDATE {table} AS i SET rank = t.new_rank
+    FROM target t, {table} AS old
+    WHERE i.id = t.id AND old.id = t.id
+    RETURNING i.id, i.title, old.rank, i.rank, i.score
+    """  # noqa: S608 - our own table name; values are parameters
+    return sql, [*statuses, *statuses]
+
+
+def _rerank_in_sql(scored, old_scores, *, started, now, policy) -> RecomputeResult:
+    # The touched items' new scores first (ranks as stored), then the one re-rank statement.
+    _update_items([(pk, s, r, b) for pk, (_t, r, s, b) in scored.items()], now)
+    sql, params = _rerank_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        moved = cursor.fetchall()
+    changes, new_ranks = [], {}
+    for pk, title, old_rank, rank, score in moved:
+        new_ranks[pk] = rank
+        changes.append(_change(pk, title, old_rank, rank, None if rank is None else score))
+    snapshots = []
+    for pk, (_title, old_rank, score, b) in scored.items():
+        rank = new_ranks.get(pk, old_rank)
+        if rank != old_rank or old_scores[pk] != score:
+            snapshots.append(_snapshot(pk, now, score, rank, b, policy))
+    ScoreSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+    _record_rank_events(sorted(changes, key=lambda c: (c["rank"] is None, c["rank"] or 0)))
+    return _finish(started=started, now=now, items=len(scored), changes=len(changes), policy=policy)
 
 
 # --- Coalescing -------------------------------------------------------------------------------

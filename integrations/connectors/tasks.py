@@ -45,8 +45,16 @@ def connectors_sync_due() -> int:
 
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=90)
 def delivery_send(delivery_id: int) -> str:
+    """One delivery now (a redelivery from the sync page or admin)."""
     delivery = outbound.delivery_attempt(delivery_id=delivery_id)
     return delivery.status if delivery else "not due"
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=240, time_limit=300)
+def deliveries_send() -> int:
+    """Queued after a relay's commit: send what is due through the delivery pool (claims are
+    exclusive, so several of these at once share the work)."""
+    return outbound.deliveries_send_due()
 
 
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=240, time_limit=300)

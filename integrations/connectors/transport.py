@@ -1,6 +1,12 @@
 """The HTTP transport every connector client builds on: timeouts on every call, retries on
 connection errors, 429 and 5xx honouring ``Retry-After``, and errors that say whether retrying
-could ever help (``permanent``)."""
+could ever help (``permanent``).
+
+Every call goes through the outbound rules of ``portal.netguard``: the URL's form is checked
+before each attempt, the resolved address on the socket, redirects are never followed (a 3xx is
+a permanent error: a hop could lead anywhere), and an error says only the HTTP status, never the
+remote body (which a hostile endpoint could fill with whatever it likes, or with our own
+secrets echoed back)."""
 
 import json
 import logging
@@ -12,6 +18,8 @@ from email.utils import parsedate_to_datetime
 import requests
 from django.conf import settings
 from django.utils import timezone
+
+from portal.netguard import BlockedDestination, check_url, guarded_session
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +80,7 @@ class Transport:
         self.max_attempts = max_attempts or settings.CONNECTOR_HTTP_MAX_ATTEMPTS
         self.max_wait = settings.CONNECTOR_HTTP_MAX_RETRY_WAIT
         self.sleep = sleep or (lambda seconds: pause(seconds))
-        self.session = requests.Session()
+        self.session = guarded_session()
 
     def headers(self) -> dict[str, str]:
         return {"Accept": "application/json"}
@@ -85,20 +93,31 @@ class Transport:
         headers = {**self.headers(), **kwargs.pop("headers", {})}
         url = self.url(path)
         last: TransportError | None = None
+        kwargs["allow_redirects"] = False
         for attempt in range(1, self.max_attempts + 1):
             try:
+                check_url(url)
                 response = self.session.request(
                     method, url, headers=headers, timeout=self.timeout, **kwargs
                 )
+            except BlockedDestination as exc:
+                raise TransportError(f"{self.name}: {exc}", permanent=True) from None
             except requests.Timeout:
                 last = TransportError(f"{self.name} did not answer within {self.timeout:g} s.")
                 wait = self.backoff(attempt)
-            except requests.ConnectionError as exc:
-                last = TransportError(f"Could not connect to {self.name}: {_short(exc)}.")
+            except requests.ConnectionError:
+                last = TransportError(f"Could not connect to {self.name}.")
                 wait = self.backoff(attempt)
             else:
-                if response.status_code < 400:
+                if response.status_code < 300:
                     return response
+                if response.status_code < 400:
+                    raise TransportError(
+                        f"{self.name} answered with a redirect (HTTP {response.status_code}); "
+                        "redirects are not followed: set the final URL.",
+                        permanent=True,
+                        status=response.status_code,
+                    )
                 last = self.error_for(response)
                 last.retry_after = response.headers.get("Retry-After")
                 if last.permanent:
@@ -118,22 +137,19 @@ class Transport:
 
     def error_for(self, response: requests.Response) -> TransportError:
         status = response.status_code
-        detail = _detail(response)
         if status in AUTH_STATUSES:
             return TransportError(
-                f"{self.name} refused the credentials (HTTP {status}){detail}. "
+                f"{self.name} refused the credentials (HTTP {status}). "
                 "Check the credential variable of this connection.",
                 permanent=True,
                 status=status,
             )
         if status == 429:
-            return TransportError(f"{self.name} rate limit hit (HTTP 429){detail}.", status=status)
+            return TransportError(f"{self.name} rate limit hit (HTTP 429).", status=status)
         if status in RETRY_STATUSES:
-            return TransportError(
-                f"{self.name} server error (HTTP {status}){detail}.", status=status
-            )
+            return TransportError(f"{self.name} server error (HTTP {status}).", status=status)
         return TransportError(
-            f"{self.name} rejected the request (HTTP {status}){detail}.",
+            f"{self.name} rejected the request (HTTP {status}).",
             permanent=True,
             status=status,
         )
@@ -150,21 +166,3 @@ class Transport:
         if not isinstance(data, dict):
             raise TransportError(f"{self.name} answered with an unexpected shape.", permanent=True)
         return data
-
-
-def _short(exc: Exception) -> str:
-    text = str(exc)
-    return text if len(text) < 160 else text[:157] + "…"
-
-
-def _detail(response: requests.Response) -> str:
-    try:
-        data = response.json()
-    except ValueError:
-        text = response.text.strip()
-        return f": {text[:200]}" if text else ""
-    if isinstance(data, dict):
-        messages = data.get("errorMessages") or data.get("message") or data.get("errors")
-        if messages:
-            return f": {messages if isinstance(messages, str) else json.dumps(messages)[:200]}"
-    return ""

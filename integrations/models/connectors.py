@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from portal import netguard
+
 __all__ = [
     "OUTBOUND_TOPICS",
     "Connection",
@@ -28,7 +30,35 @@ __all__ = [
     "WebhookReceipt",
 ]
 
-ENV_NAME_HELP = "The NAME of an environment variable (never the secret itself)."
+# A connection may only read environment variables with this prefix: a credential variable
+# naming SECRET_KEY or DATABASE_URL would send the portal's own secrets to whatever the base URL
+# points at.
+CREDENTIAL_ENV_PREFIX = "CONNECTOR_"
+ENV_NAME_HELP = (
+    f"The NAME of an environment variable starting with {CREDENTIAL_ENV_PREFIX} "
+    "(never the secret itself)."
+)
+
+
+def credential_env_problem(name: str) -> str | None:
+    """Why a connection may not read this environment variable, or None."""
+    if not name:
+        return None
+    if not name.replace("_", "").isalnum() or not name.isupper():
+        return f"Use an environment variable name, like {CREDENTIAL_ENV_PREFIX}JIRA_TOKEN."
+    if not name.startswith(CREDENTIAL_ENV_PREFIX) or name == CREDENTIAL_ENV_PREFIX:
+        return (
+            f"Credential variables must start with {CREDENTIAL_ENV_PREFIX} "
+            f"(e.g. {CREDENTIAL_ENV_PREFIX}{name.removeprefix('_') or 'TOKEN'}), so a connection "
+            "cannot read the portal's own secrets."
+        )
+    if hasattr(settings, name):
+        return f"{name} is one of the portal's own settings, not a credential."
+    return None
+
+
+def _read_env(name: str) -> str:
+    return os.environ.get(name, "") if name and credential_env_problem(name) is None else ""
 
 
 class ConnectionKind(models.TextChoices):
@@ -120,12 +150,15 @@ class Connection(models.Model):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         for name in ("credential_env", "secret_env"):
-            value = getattr(self, name)
-            if value and not value.replace("_", "").isalnum():
-                errors[name] = "Use an environment variable name, like JIRA_TOKEN."
+            problem = credential_env_problem(getattr(self, name))
+            if problem:
+                errors[name] = problem
         connector = self.connector
         if connector.needs_base_url and not self.base_url:
             errors["base_url"] = "This kind of connection needs a base URL."
+        url_problem = netguard.url_problem(self.base_url)
+        if url_problem:
+            errors["base_url"] = url_problem
         if not isinstance(self.settings, dict):
             errors["settings"] = "Settings must be a JSON object."
         else:
@@ -141,10 +174,12 @@ class Connection(models.Model):
         return connector_for(self.kind)
 
     def credential(self) -> str:
-        return os.environ.get(self.credential_env, "") if self.credential_env else ""
+        """The credential's value; empty for a variable outside the allowed prefix (a row saved
+        before the rule, or written around the form)."""
+        return _read_env(self.credential_env)
 
     def secret(self) -> str:
-        return os.environ.get(self.secret_env, "") if self.secret_env else ""
+        return _read_env(self.secret_env)
 
     @property
     def is_pull(self) -> bool:
@@ -341,6 +376,19 @@ class Delivery(models.Model):
             models.UniqueConstraint(
                 fields=["connection", "event"], name="delivery_once_per_endpoint"
             )
+        ]
+        # Only pending rows: the claims stay index scans however many delivered rows pile up.
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=Q(status="pending"),
+                name="delivery_due",
+            ),
+            models.Index(
+                fields=["connection", "event"],
+                condition=Q(status="pending"),
+                name="delivery_pending_in_order",
+            ),
         ]
 
     def __str__(self) -> str:

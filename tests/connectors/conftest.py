@@ -14,11 +14,11 @@ def _fast_connectors(settings, monkeypatch):
     settings.CONNECTOR_HTTP_TIMEOUT = 2.0
     settings.CONNECTOR_HTTP_BACKOFF = 0.0
     settings.CONNECTOR_HTTP_MAX_ATTEMPTS = 3
-    monkeypatch.setenv("TEST_HUBSPOT_TOKEN", "pat-na1-test")
-    monkeypatch.setenv("TEST_JIRA_CREDENTIAL", "bot@example.com:api-token")
-    monkeypatch.setenv("TEST_JIRA_SECRET", "jira-webhook-secret")
-    monkeypatch.setenv("TEST_SEGMENT_SECRET", "segment-secret")
-    monkeypatch.setenv("TEST_OUTBOUND_SECRET", "outbound-secret")
+    monkeypatch.setenv("CONNECTOR_TEST_HUBSPOT_TOKEN", "pat-na1-test")
+    monkeypatch.setenv("CONNECTOR_TEST_JIRA_CREDENTIAL", "bot@example.com:api-token")
+    monkeypatch.setenv("CONNECTOR_TEST_JIRA_SECRET", "jira-webhook-secret")
+    monkeypatch.setenv("CONNECTOR_TEST_SEGMENT_SECRET", "segment-secret")
+    monkeypatch.setenv("CONNECTOR_TEST_OUTBOUND_SECRET", "outbound-secret")
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def crm(db, httpserver):
         name="HubSpot",
         kind=ConnectionKind.CRM,
         base_url=httpserver.url_for(""),
-        credential_env="TEST_HUBSPOT_TOKEN",
+        credential_env="CONNECTOR_TEST_HUBSPOT_TOKEN",
     )
 
 
@@ -45,8 +45,8 @@ def jira(db, httpserver):
         name="Jira",
         kind=ConnectionKind.JIRA,
         base_url=httpserver.url_for(""),
-        credential_env="TEST_JIRA_CREDENTIAL",
-        secret_env="TEST_JIRA_SECRET",
+        credential_env="CONNECTOR_TEST_JIRA_CREDENTIAL",
+        secret_env="CONNECTOR_TEST_JIRA_SECRET",
         settings={"project_key": "PROD"},
     )
 
@@ -57,7 +57,7 @@ def analytics(db):
         name="Segment",
         kind=ConnectionKind.ANALYTICS,
         base_url="",
-        secret_env="TEST_SEGMENT_SECRET",
+        secret_env="CONNECTOR_TEST_SEGMENT_SECRET",
     )
 
 

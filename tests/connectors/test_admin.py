@@ -60,7 +60,7 @@ def test_connection_admin_keeps_the_cursor_read_only_and_saves_through_the_servi
             "name": "Receiver",
             "base_url": "https://example.com/hook",
             "credential_env": "",
-            "secret_env": "HOOK_SECRET",
+            "secret_env": "CONNECTOR_HOOK_SECRET",
             "enabled": "on",
             "interval_minutes": "60",
             "settings": '{"events": ["item_shipped"]}',

@@ -238,7 +238,7 @@ def test_adoption_insight_becomes_a_webhook_delivery_and_a_readable_slack_messag
     hook = ConnectionFactory(
         kind=ConnectionKind.WEBHOOK,
         base_url="https://hooks.example.com/receive",
-        secret_env="TEST_OUTBOUND_SECRET",
+        secret_env="CONNECTOR_TEST_OUTBOUND_SECRET",
         settings={"events": ["adoption_insight"]},
     )
     slack = ConnectionFactory(

@@ -78,7 +78,7 @@ def test_a_crm_change_of_arr_moves_the_board_within_one_recompute(
         name="HubSpot",
         kind=ConnectionKind.CRM,
         base_url=httpserver.url_for(""),
-        credential_env="TEST_HUBSPOT_TOKEN",
+        credential_env="CONNECTOR_TEST_HUBSPOT_TOKEN",
     )
     alerts_score = RoadmapItem.objects.get(title="Alerts").score
     run = run_sync(crm)
@@ -98,8 +98,8 @@ def test_a_jira_done_moves_the_board_within_one_recompute(board, httpserver, rea
         name="Jira",
         kind=ConnectionKind.JIRA,
         base_url=httpserver.url_for(""),
-        credential_env="TEST_JIRA_CREDENTIAL",
-        secret_env="TEST_JIRA_SECRET",
+        credential_env="CONNECTOR_TEST_JIRA_CREDENTIAL",
+        secret_env="CONNECTOR_TEST_JIRA_SECRET",
         settings={"project_key": "PROD"},
     )
     body = hook_body("PROD-1", "done")

@@ -32,7 +32,7 @@ def endpoint(db, httpserver):
         name="Ops webhook",
         kind=ConnectionKind.WEBHOOK,
         base_url=httpserver.url_for("/receive"),
-        secret_env="TEST_OUTBOUND_SECRET",
+        secret_env="CONNECTOR_TEST_OUTBOUND_SECRET",
         settings={"events": ["item_shipped", "feedback_submitted"]},
     )
 

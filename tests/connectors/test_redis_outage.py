@@ -81,7 +81,7 @@ def test_outbox_events_are_delivered_once_after_a_redis_outage(httpserver, tmp_p
         name="Ops webhook",
         kind=ConnectionKind.WEBHOOK,
         base_url=httpserver.url_for("/receive"),
-        secret_env="TEST_OUTBOUND_SECRET",
+        secret_env="CONNECTOR_TEST_OUTBOUND_SECRET",
         settings={"events": ["item_shipped"]},
     )
     items = [

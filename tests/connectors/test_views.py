@@ -119,7 +119,7 @@ def test_admin_creates_a_connection_and_bad_input_stays_with_messages(client_for
     response = client_for(portal_admin).post(url, data)
     assert "credential_env" in response.context["form"].errors
     assert "base_url" in response.context["form"].errors
-    data.update(credential_env="JIRA_CREDENTIAL", base_url="https://acme.atlassian.net")
+    data.update(credential_env="CONNECTOR_JIRA_CREDENTIAL", base_url="https://acme.atlassian.net")
     assert client_for(portal_admin).post(url, data).status_code == 302
     assert Connection.objects.get().settings == {"project_key": "PROD"}
     assert client_for(pm).get(url).status_code == 403

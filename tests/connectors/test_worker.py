@@ -80,7 +80,7 @@ def test_worker_killed_mid_sync_loses_nothing(httpserver, real_broker):
         name="HubSpot",
         kind=ConnectionKind.CRM,
         base_url=httpserver.url_for(""),
-        credential_env="TEST_HUBSPOT_TOKEN",
+        credential_env="CONNECTOR_TEST_HUBSPOT_TOKEN",
     )
     first = start_worker()
     second = None

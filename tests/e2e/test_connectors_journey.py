@@ -16,7 +16,7 @@ from tests.factories import PortalAdminFactory
 
 @pytest.mark.django_db(transaction=True)
 def test_admin_syncs_now_and_sees_the_run_finish(page, login, httpserver, monkeypatch):
-    monkeypatch.setenv("E2E_HUBSPOT_TOKEN", "pat-e2e")
+    monkeypatch.setenv("CONNECTOR_E2E_HUBSPOT_TOKEN", "pat-e2e")
 
     def companies(request):
         after = request.args.get("after")
@@ -37,7 +37,7 @@ def test_admin_syncs_now_and_sees_the_run_finish(page, login, httpserver, monkey
         name="HubSpot companies",
         kind=ConnectionKind.CRM,
         base_url=httpserver.url_for(""),
-        credential_env="E2E_HUBSPOT_TOKEN",
+        credential_env="CONNECTOR_E2E_HUBSPOT_TOKEN",
     )
     hook = ConnectionFactory(
         name="Ops webhook", kind=ConnectionKind.WEBHOOK, base_url="http://127.0.0.1:9/x"

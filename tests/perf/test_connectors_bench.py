@@ -43,9 +43,9 @@ def _run(connection):
 @pytest.fixture(autouse=True)
 def _env(monkeypatch, settings):
     settings.CONNECTOR_HTTP_BACKOFF = 0
-    monkeypatch.setenv("BENCH_TOKEN", "pat-bench")
-    monkeypatch.setenv("BENCH_JIRA", "bench@example.com:token")
-    monkeypatch.setenv("BENCH_SECRET", "bench-secret")
+    monkeypatch.setenv("CONNECTOR_BENCH_TOKEN", "pat-bench")
+    monkeypatch.setenv("CONNECTOR_BENCH_JIRA", "bench@example.com:token")
+    monkeypatch.setenv("CONNECTOR_BENCH_SECRET", "bench-secret")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -84,7 +84,9 @@ def test_bench_crm_full_pass_and_unchanged_rerun(httpserver):
     httpserver.expect_request("/crm/v3/objects/companies").respond_with_handler(listing)
     httpserver.expect_request("/crm/v3/objects/companies/search").respond_with_handler(search)
     crm = ConnectionFactory(
-        kind=ConnectionKind.CRM, base_url=httpserver.url_for(""), credential_env="BENCH_TOKEN"
+        kind=ConnectionKind.CRM,
+        base_url=httpserver.url_for(""),
+        credential_env="CONNECTOR_BENCH_TOKEN",
     )
     first = _timed("CRM full pass (creates)", lambda: _run(crm), N)
     assert first.created == N, first.error
@@ -120,7 +122,7 @@ def test_bench_jira_pull(httpserver):
     jira = ConnectionFactory(
         kind=ConnectionKind.JIRA,
         base_url=httpserver.url_for(""),
-        credential_env="BENCH_JIRA",
+        credential_env="CONNECTOR_BENCH_JIRA",
         settings={"project_key": "PROD"},
     )
     run = _timed("Jira pull (200 linked items shipped)", lambda: _run(jira), N)
@@ -163,7 +165,7 @@ def test_bench_outbound_deliveries(httpserver):
     ConnectionFactory(
         kind=ConnectionKind.WEBHOOK,
         base_url=httpserver.url_for("/hook"),
-        secret_env="BENCH_SECRET",
+        secret_env="CONNECTOR_BENCH_SECRET",
         settings={"events": ["vote_cast"]},
     )
     count = N // 4

@@ -7,8 +7,8 @@ The account comes from ``context.groupId`` (or a configured property) matched to
 
 import datetime as dt
 import json
+import secrets
 from collections import defaultdict
-from pathlib import Path
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -251,8 +251,9 @@ class AnalyticsImportSyncer(Syncer):
 
     @staticmethod
     def stored_name(connection_id: int, filename: str) -> str:
+        # Never the client's name: a random one with the one extension imports have.
         stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
-        return f"connectors/imports/{connection_id}/{stamp}-{Path(filename).name}"
+        return f"connectors/imports/{connection_id}/{stamp}-{secrets.token_hex(8)}.jsonl"
 
 
 class BadLine:

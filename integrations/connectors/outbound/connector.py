@@ -13,6 +13,8 @@ def validate_settings(settings: dict) -> dict[str, str]:
     unknown = [str(e) for e in events if e not in OUTBOUND_TOPICS]
     if unknown:
         return {"settings": f"Unknown events: {', '.join(unknown)}."}
+    if not isinstance(settings.get("ordered", False), bool):
+        return {"settings": "ordered must be true or false."}
     return {}
 
 
