@@ -56,6 +56,7 @@ class FeedbackConfig(AppConfig):
                 "feedback.add_feedbackticket",
                 10,
                 home.accounts_at_risk_panel,
+                cached=True,
             ),
         )
         register_panel(
@@ -78,6 +79,7 @@ class FeedbackConfig(AppConfig):
         )
         register_inbox_audience("feedback_submitted", inbox.feedback_submitted_audience)
         register_inbox_audience("feedback_shipped", inbox.feedback_shipped_audience)
+        register_inbox_audience("feedback_status_changed", inbox.feedback_status_changed_audience)
         register_inbox_audience("item_shipped", inbox.item_shipped_audience)
         subscribe("item_shipped")(subscribers.on_item_shipped)
         subscribe("feedback_shipped")(subscribers.on_feedback_shipped)

@@ -28,6 +28,32 @@ CHANGES_SHOWN = 10
 QUEUE_SHOWN = 6
 DEFAULT_LOOKBACK = dt.timedelta(days=7)
 MEDIANS_CACHE_SECONDS = 300
+# What the home lists show (descriptions, quotes and score breakdowns stay in the database).
+TICKET_BRIEF = (
+    "id",
+    "title",
+    "status",
+    "updated_at",
+    "created_at",
+    "account__id",
+    "account__name",
+    "roadmap_item__id",
+    "roadmap_item__title",
+    "roadmap_item__status",
+    "roadmap_item__rank",
+)
+CHANGE_BRIEF = (
+    "history_id",
+    "id",
+    "title",
+    "history_date",
+    "history_change_reason",
+    "history_user__id",
+    "history_user__username",
+    "history_user__first_name",
+    "history_user__last_name",
+)
+ITEM_BRIEF = ("id", "title", "status", "rank")
 
 
 def _since(request) -> dt.datetime:
@@ -52,6 +78,11 @@ def accounts_at_risk_panel(request, user) -> dict:
         links = (
             TicketAccount.objects.filter(account_id__in=ids, ticket__status__in=OPEN_STATUSES)
             .select_related("ticket__roadmap_item")
+            .only(
+                "account_id",
+                *(f"ticket__{name}" for name in ("id", "title", "status", "created_at")),
+                *(f"ticket__roadmap_item__{name}" for name in ITEM_BRIEF),
+            )
             .order_by("-ticket__created_at")[: AT_RISK_SHOWN * ASKS_PER_ACCOUNT * 4]
         )
         for link in links:
@@ -69,6 +100,7 @@ def accounts_at_risk_panel(request, user) -> dict:
             Vote.objects.filter(account_id__in=ids)
             .exclude(item__status="declined")
             .select_related("item")
+            .only("account_id", "updated_at", *(f"item__{name}" for name in ITEM_BRIEF))
             .order_by("-updated_at")[: AT_RISK_SHOWN * ASKS_PER_ACCOUNT * 4]
         )
         for vote in votes:
@@ -87,27 +119,38 @@ def accounts_at_risk_panel(request, user) -> dict:
 
 
 def my_feedback_panel(request, user) -> dict:
-    """Two queries: my open tickets (newest change first) and what others changed on my tickets
-    since my last visit (status moves, merges, links, shipped)."""
+    """Three queries: the ids of my tickets (filed or joined), my open ones (newest change first)
+    and what others changed on them since my last visit (status moves, merges, links, shipped)."""
     since = _since(request)
-    # ``involving(user)`` as a UNION of two index scans (an OR of the two would scan every ticket).
-    ids = (
+    # ``involving(user)`` as a UNION of two index scans (an OR of the two would scan every
+    # ticket), read once: handed to the next two queries as a list of ids, each is an index
+    # lookup (as a subquery, PostgreSQL hash-joins it against every ticket).
+    ids = list(
         FeedbackTicket.objects.filter(submitter=user)
         .order_by()
-        .values("pk")
-        .union(TicketAccount.objects.filter(added_by=user).order_by().values("ticket_id"))
+        .values_list("pk", flat=True)
+        .union(TicketAccount.objects.filter(added_by=user).order_by().values_list("ticket_id"))
     )
-    mine = FeedbackTicket.objects.filter(pk__in=ids)
+    order = ("-updated_at", "-id")
+    # The newest few first, then their account and item (joined before the LIMIT, PostgreSQL
+    # would read every account and item).
+    newest = (
+        FeedbackTicket.objects.filter(pk__in=ids, status__in=OPEN_STATUSES)
+        .order_by(*order)
+        .values("pk")[:MINE_SHOWN]
+    )
     tickets = list(
-        mine.filter(status__in=OPEN_STATUSES)
+        FeedbackTicket.objects.filter(pk__in=newest)
         .select_related("account", "roadmap_item")
-        .order_by("-updated_at", "-id")[:MINE_SHOWN]
+        .only(*TICKET_BRIEF)
+        .order_by(*order)
     )
     changes = list(
         FeedbackTicket.history.filter(id__in=ids, history_date__gt=since)
         .exclude(history_type="+")
         .exclude(history_user=user)
         .select_related("history_user")
+        .only(*CHANGE_BRIEF)
         .order_by("-history_date", "-history_id")[:CHANGES_SHOWN]
     )
     return {"tickets": tickets, "changes": changes, "since": since}

@@ -1,11 +1,12 @@
 """Who an event about feedback concerns (the inbox, ``portal.inbox``): the people behind a ticket
-(its submitter and every rep who added an account) and the CSMs of its accounts."""
+(its submitter and every rep who added an account) and the CSMs of its accounts. Topics: new
+feedback for my account, status changes and merges, shipped tickets and shipped items."""
 
 from django.urls import reverse
 
 from portal.models import OutboxEvent
 
-from .choices import NO_DEMAND_STATUSES
+from .choices import NO_DEMAND_STATUSES, TicketStatus
 from .models import FeedbackTicket, TicketAccount
 
 
@@ -59,3 +60,31 @@ def item_shipped_audience(event: OutboxEvent):
     title = event.payload.get("title", "")
     users = sorted({u for people in _people(ids).values() for u in people})
     return [(u, f"Shipped: {title} — your customers asked for it", url) for u in users]
+
+
+def _label(status: str | None) -> str:
+    return TicketStatus(status).label.lower() if status in TicketStatus.values else str(status)
+
+
+def feedback_status_changed_audience(event: OutboxEvent):
+    """A ticket moved along the workflow or was merged into another: everyone behind it (for a
+    merge, behind both tickets, since the accounts moved onto the kept one), except the person
+    who made the change."""
+    p = event.payload
+    ticket_id, kept_id = p.get("ticket_id"), p.get("kept_id")
+    ids = [i for i in (ticket_id, kept_id) if i]
+    people = _people(ids)
+    users = {u for i in ids for u in people.get(i, [])}
+    users.update(FeedbackTicket.objects.filter(pk__in=ids).values_list("submitter_id", flat=True))
+    users -= {None, p.get("actor_id")}
+    title = p.get("title", "")
+    if kept_id:
+        text = f"Your feedback #{ticket_id} “{title}” was merged into #{kept_id}"
+        url = reverse("feedback:detail", args=[kept_id])
+    else:
+        text = f"Your feedback #{ticket_id} “{title}”: {_label(p.get('previous'))} → "
+        text += _label(p.get("status"))
+        if p.get("declined_reason"):
+            text += f" ({p['declined_reason']})"
+        url = reverse("feedback:detail", args=[ticket_id]) if ticket_id else ""
+    return [(u, text, url) for u in sorted(users)]

@@ -287,7 +287,26 @@ def ticket_set_status(
             topic="feedback_shipped",
             payload={"ticket_ids": [ticket.pk], "item_id": ticket.roadmap_item_id},
         )
+    else:
+        _record_status_change(ticket, previous=previous, actor=actor)
     return ticket
+
+
+def _record_status_change(ticket: FeedbackTicket, *, previous: str, actor, kept=None) -> None:
+    """A ``feedback_status_changed`` event: the people behind the ticket see it in their inbox
+    (``feedback.inbox``). Shipping has its own topic, ``feedback_shipped``."""
+    outbox_record(
+        topic="feedback_status_changed",
+        payload={
+            "ticket_id": ticket.pk,
+            "title": ticket.title,
+            "previous": previous,
+            "status": ticket.status,
+            "declined_reason": ticket.declined_reason,
+            "kept_id": kept.pk if kept is not None else None,
+            "actor_id": getattr(actor, "pk", None),
+        },
+    )
 
 
 @transaction.atomic
@@ -401,6 +420,7 @@ def ticket_mark_duplicate(*, ticket: FeedbackTicket, kept: FeedbackTicket, actor
     reason = f"Merged duplicate #{ticket.pk}" + (f": {', '.join(moved)}" if moved else "")
     _save(kept, actor=actor, reason=reason, fields=[*kept_fields, "account_count"])
     old_item = ticket.roadmap_item_id
+    previous = ticket.status
     ticket.status = TicketStatus.DUPLICATE
     ticket.duplicate_of = kept
     ticket.account_count = TicketAccount.objects.filter(ticket=ticket).count()
@@ -410,6 +430,7 @@ def ticket_mark_duplicate(*, ticket: FeedbackTicket, kept: FeedbackTicket, actor
         reason=f"Duplicate of #{kept.pk}",
         fields=["status", "duplicate_of", "account_count"],
     )
+    _record_status_change(ticket, previous=previous, actor=actor, kept=kept)
     priorities_request(cause="feedback", item_ids=[old_item, kept.roadmap_item_id])
     return ticket
 

@@ -59,8 +59,13 @@ class IntegrationsConfig(AppConfig):
 
     @staticmethod
     def _register_adoption(register_panel, Panel) -> None:
-        """Adoption of shipped items on the item, item form, account, sync and home pages."""
-        from .connectors.analytics import panels, tasks  # noqa: F401 - tasks: the daily beat task
+        """Adoption of shipped items on the item, item form, account, sync and home pages, and in
+        beta candidate ranking (adoption of related features)."""
+        from roadmap.betas.factors import register_candidate_factor
+
+        from .connectors.analytics import betas, panels, tasks  # noqa: F401 - tasks: beat task
+
+        register_candidate_factor("related_adoption", betas.related_adoption_factor)
 
         usage = "integrations.view_featureusage"
         register_panel(
@@ -82,5 +87,12 @@ class IntegrationsConfig(AppConfig):
         )
         register_panel("sync", Panel("integrations/adoption/panels/sync.html", usage, 10))
         register_panel(
-            "home", Panel("integrations/adoption/panels/home.html", usage, 20, panels.home_panel)
+            "home",
+            Panel(
+                "integrations/adoption/panels/home.html",
+                usage,
+                20,
+                panels.home_panel,
+                cached=True,
+            ),
         )

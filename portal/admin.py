@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .apiaccess import admin as _apiaccess_admin  # noqa: F401 (registers the API access admins)
 from .models import Account, OutboxEvent, User
 from .outbox import outbox_redispatch
 
@@ -29,6 +30,7 @@ class AccountAdmin(SimpleHistoryAdmin):
         "health_band",
         "segment",
         "lifecycle_stage",
+        "renewal_on",
         "csm_owner",
         "has_sandbox",
         "beta_feedback_commitment",
@@ -41,6 +43,7 @@ class AccountAdmin(SimpleHistoryAdmin):
         "has_sandbox",
         "beta_feedback_commitment",
         ("crm_missing_since", admin.EmptyFieldListFilter),
+        ("renewal_on", admin.EmptyFieldListFilter),
     ]
     search_fields = ["name", "crm_id", "analytics_id", "segment"]
     list_select_related = ["csm_owner"]

@@ -15,3 +15,10 @@ def inbox(request):
     if user is None or not user.is_authenticated:
         return {"inbox_unread": 0}
     return {"inbox_unread": user.inbox_unread}
+
+
+def sign_in(request):
+    """Whether the login page offers the company sign-in (OIDC configured)."""
+    from django.conf import settings
+
+    return {"oidc_enabled": bool(settings.OIDC_ISSUER)}

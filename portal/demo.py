@@ -4,11 +4,13 @@ Idempotent: users and accounts are matched by username and CRM id, so running it
 nothing. ``scale`` multiplies the number of accounts for benchmarks (bulk-inserted).
 """
 
+import datetime as dt
 import os
 import random
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from .choices import LifecycleStage, Role, Tier
 from .models import Account, User
@@ -104,7 +106,17 @@ def _account_fields(index: int, rng: random.Random, reps: list[User]) -> dict:
         "has_sandbox": rng.random() < 0.5,
         "beta_feedback_commitment": rng.random() < 0.6,
         "analytics_id": f"grp_{index:06d}",
+        "renewal_on": _renewal(index),
     }
+
+
+def _renewal(index: int) -> dt.date | None:
+    """Most contracts' renewal dates are known (the next 13 months, a few just past), some not;
+    from a generator of their own, so the other demo fields stay as they were."""
+    rng = random.Random(f"renewal-{index}")
+    if rng.random() >= 0.8:
+        return None
+    return timezone.localdate() + dt.timedelta(days=rng.randint(-20, 395))
 
 
 def _seed_accounts(*, scale: int, reps: list[User]) -> int:

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .choices import HEALTH_GREEN_FROM, HEALTH_YELLOW_FROM, HealthBand, LifecycleStage, Role, Tier
@@ -94,6 +95,14 @@ class Account(models.Model):
     beta_feedback_commitment = models.BooleanField(
         default=False, help_text="Has agreed to give structured feedback in beta programs."
     )
+    renewal_on = models.DateField(
+        "renewal date",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When the contract is next up for renewal, where known (from the CRM when a "
+        "renewal property is mapped).",
+    )
     crm_missing_since = models.DateTimeField(
         null=True,
         blank=True,
@@ -121,6 +130,27 @@ class Account(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("account-detail", args=[self.pk])
+
+    @property
+    def renewal_in_days(self) -> int | None:
+        """Days until the renewal date (negative once it has passed); None when unknown."""
+        if self.renewal_on is None:
+            return None
+        return (self.renewal_on - timezone.localdate()).days
+
+    @property
+    def renewal_label(self) -> str:
+        """ "renews 2027-01-15 (in 44 days)", "renewal was due … (3 days ago)" or "renewal
+        unknown"."""
+        days = self.renewal_in_days
+        if days is None:
+            return "renewal unknown"
+        on = self.renewal_on.isoformat()
+        if days == 0:
+            return f"renews today ({on})"
+        if days < 0:
+            return f"renewal was due {on} ({-days} day{'s' if days < -1 else ''} ago)"
+        return f"renews {on} (in {days} day{'s' if days > 1 else ''})"
 
 
 class OutboxEventQuerySet(models.QuerySet):
@@ -205,3 +235,8 @@ class InboxEntry(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+# API access (people's tokens, OAuth2 clients) lives in its own module; imported here so that
+# Django finds the models of the portal app.
+from .apiaccess.models import ApiClient, ApiToken  # noqa: E402, F401

@@ -10,7 +10,8 @@ another app, and the host page renders whatever is registered::
 A host template shows a slot with ``{% panels "roadmap_item" item %}`` (``portal_tags``): each
 panel's template is rendered with ``object`` (the page's object), ``user``, ``request`` and what
 its ``context(request, obj)`` callable returns. The home page is the slot ``home`` (object: the
-user), so each app puts what needs the user on it.
+user), so each app puts what needs the user on it. A ``cached`` panel is rendered at most once in
+``settings.PANEL_CACHE_SECONDS`` per user and object (``panel_cache_key``) and says how fresh it is.
 """
 
 from collections.abc import Callable
@@ -38,6 +39,11 @@ class Panel:
     perm: str | None = None
     order: int = 100
     context: Callable[..., dict] | None = None
+    # Reuse the rendered panel for the same user and object for ``settings.PANEL_CACHE_SECONDS``:
+    # for what is expensive and changes slowly. The template gets ``as_of`` (when it was
+    # computed) and ``cache_seconds`` to say how fresh it is (``portal/partials/as_of.html``).
+    # Never for a panel with a form (its CSRF token) or "since your last visit" content.
+    cached: bool = False
 
 
 _nav: dict[str, NavEntry] = {}
@@ -69,3 +75,13 @@ def nav_entries_for(user, *, path: str = "") -> list[dict]:
 def panels_for(slot: str, user) -> list[Panel]:
     panels = sorted(_panels.get(slot, {}).values(), key=lambda p: (p.order, p.template))
     return [p for p in panels if not p.perm or user.has_perm(p.perm)]
+
+
+PANEL_CACHE_VERSION = 1
+
+
+def panel_cache_key(panel: Panel, user, obj) -> str:
+    """One rendered copy per panel, user and object (another user never sees it)."""
+    obj_key = f"{obj._meta.label_lower}:{obj.pk}" if hasattr(obj, "_meta") else str(obj)
+    user_id = getattr(user, "pk", None)
+    return f"panel:v{PANEL_CACHE_VERSION}:{panel.template}:{user_id}:{obj_key}"

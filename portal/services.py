@@ -77,3 +77,31 @@ def accounts_flag_missing_from_crm(
     if missing:
         bulk_update_with_history(missing, Account, ["crm_missing_since"], default_user=actor)
     return len(missing)
+
+
+@transaction.atomic
+def user_sync_from_identity(
+    *, user, email: str, username: str, first_name: str, last_name: str, roles: list[str]
+):
+    """A person signed in with the identity provider: create them (``user=None``) or bring their
+    name, e-mail and roles (the portal's role groups named by the group claim) up to date."""
+    from django.contrib.auth.models import Group
+
+    from .choices import Role
+    from .models import User
+
+    if user is None:
+        base = username[:150]
+        candidate, n = base, 1
+        while User.objects.filter(username=candidate).exists():
+            n += 1
+            candidate = f"{base[:140]}-{n}"
+        user = User(username=candidate)
+        user.set_unusable_password()
+    user.email = email
+    user.first_name = first_name[:150]
+    user.last_name = last_name[:150]
+    user.save()
+    keep = user.groups.exclude(name__in=Role.values)
+    user.groups.set([*keep, *Group.objects.filter(name__in=roles)])
+    return user

@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
+    "oauth2_provider",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -178,6 +179,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
                 "portal.context_processors.inbox",
+                "portal.context_processors.sign_in",
             ],
         },
     }
@@ -278,26 +280,65 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Token <key>: a person's named, expiring token (or DRF's one token per user);
+        # Bearer <token>: an OAuth2 client-credentials token, within its scopes.
+        "portal.apiaccess.authentication.ApiTokenAuthentication",
+        "portal.apiaccess.authentication.ClientCredentialsAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.RoleModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.UserRateThrottle",
         "rest_framework.throttling.AnonRateThrottle",
+        "portal.apiaccess.throttles.ClientRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env.rate("API_THROTTLE_USER", default="1200/min"),
         "anon": env.rate("API_THROTTLE_ANON", default="30/min"),
+        # Each OAuth2 client, personal token and DRF token (a client's own rate overrides it).
+        "client": env.rate("API_THROTTLE_CLIENT", default="600/min"),
         # Feedback API scopes (ScopedRateThrottle on the feedback views).
         "feedback_submit": env.rate("API_THROTTLE_FEEDBACK_SUBMIT", default="120/min"),
         "feedback_read": env.rate("API_THROTTLE_FEEDBACK_READ", default="600/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "EXCEPTION_HANDLER": "portal.errors.api_exception_handler",
+}
+
+# OpenID Connect sign-in (portal/oidc.py), on when OIDC_ISSUER is set; the password login stays.
+OIDC_ISSUER = env.url("OIDC_ISSUER", default="", schemes=["https", "http"], blank=True)
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="", nonempty=bool(OIDC_ISSUER))
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="", nonempty=bool(OIDC_ISSUER))
+OIDC_RP_SIGN_ALGO = env.choice("OIDC_SIGN_ALGO", default="RS256", choices=["RS256", "ES256"])
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
+OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")
+# role=group pairs, e.g. "cs_rep=CS Reps,product_manager=Product"; a role not named matches a
+# group of its own name.
+OIDC_ROLE_GROUPS = dict(
+    pair.split("=", 1) for pair in env.list("OIDC_ROLE_GROUPS", default=[]) if "=" in pair
+)
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=5.0, above=0, unit="seconds")
+OIDC_AUTHENTICATE_CLASS = "portal.oidc.PortalAuthenticationRequestView"
+OIDC_CALLBACK_CLASS = "portal.oidc.PortalAuthenticationCallbackView"
+LOGIN_REDIRECT_URL_FAILURE = "/login/"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # Answers only OIDC callbacks (a code and a state), and only when OIDC_ISSUER is set.
+    "portal.oidc.PortalOIDCBackend",
+]
+
+# OAuth2 client credentials for other systems (django-oauth-toolkit): scopes in
+# portal/apiaccess/scopes.py, each client's allowed scopes on its ApiClient (Django admin).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"  # ApiClient points at it
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "portal.apiaccess.scopes.ClientScopes",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int(
+        "OAUTH2_ACCESS_TOKEN_SECONDS", default=3600, minimum=60, unit="seconds"
+    ),
+    "PKCE_REQUIRED": True,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -499,6 +540,13 @@ CONNECTOR_WEBHOOK_MAX_BYTES = env.int(
 # turns it on only for tools that really live on the internal network.
 OUTBOUND_ALLOW_PRIVATE_NETWORKS = env.bool("OUTBOUND_ALLOW_PRIVATE_NETWORKS", default=DEBUG)
 OUTBOUND_REQUIRE_HTTPS = env.bool("OUTBOUND_REQUIRE_HTTPS", default=not DEBUG)
+
+# Home panels that are expensive and change slowly (a rep's accounts at risk, the items their
+# accounts backed, their barrier accounts) are rendered at most once in this many seconds per user,
+# and say "as of" when (portal.registry.Panel.cached). 0 renders them on every visit.
+PANEL_CACHE_SECONDS = env.int(
+    "PANEL_CACHE_SECONDS", default=120, minimum=0, maximum=3600, unit="seconds"
+)
 
 # Adoption of shipped items (integrations/connectors/analytics/adoption.py): one self-contained
 # block — the thresholds of the adoption panels, the optimize endpoint and the daily barrier task

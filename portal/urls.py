@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from oauth2_provider import views as oauth2_views
 
-from . import errorpages, views
+from . import errorpages, oidc, views
+from .api.views import ApiNotFoundView
+from .apiaccess import views as apiaccess_views
 
 handler500 = errorpages.server_error
 
@@ -37,8 +41,29 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("me/tokens/", apiaccess_views.api_tokens, name="api-tokens"),
+    path("me/tokens/<int:pk>/revoke", apiaccess_views.api_token_revoke, name="api-token-revoke"),
+    # OAuth2 client credentials for other systems: the client authenticates itself here.
+    path("o/token/", login_not_required(oauth2_views.TokenView.as_view()), name="oauth2-token"),
+    path(
+        "o/revoke_token/",
+        login_not_required(oauth2_views.RevokeTokenView.as_view()),
+        name="oauth2-revoke-token",
+    ),
+    # Sign-in with the company's identity provider (404 unless OIDC_ISSUER is set).
+    path(
+        "oidc/authenticate/",
+        login_not_required(oidc.PortalAuthenticationRequestView.as_view()),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "oidc/callback/",
+        login_not_required(oidc.PortalAuthenticationCallbackView.as_view()),
+        name="oidc_authentication_callback",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    re_path(r"^api/v1/", ApiNotFoundView.as_view(), name="api-not-found"),
     # The conventional addresses of the schema and its docs (the same views as /api/v1/…).
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema-alias"),
     path(

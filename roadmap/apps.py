@@ -63,7 +63,10 @@ class RoadmapConfig(AppConfig):
             ("home_launches", "roadmap.change_launchplan", 40, home.launches_panel),
             ("home_betas", "roadmap.change_betaprogram", 50, home.betas_panel),
         ]:
-            register_panel("home", Panel(f"roadmap/panels/{template}.html", perm, order, context))
+            cached = template in home.CACHED_PANELS
+            panel = Panel(f"roadmap/panels/{template}.html", perm, order, context, cached=cached)
+            register_panel("home", panel)
         register_inbox_audience("item_shipped", home.item_shipped_audience)
         register_inbox_audience("vote_cast", home.vote_cast_audience)
         register_inbox_audience("roadmap_priority_changed", home.priority_changed_audience)
+        register_inbox_audience("beta_participant_changed", home.beta_participant_changed_audience)

@@ -5,11 +5,14 @@ fixed query count.
   invitations for my accounts;
 - PM: the top-ranked items with their rank change since last week; items with demand but no CS
   consensus; upcoming launches and their readiness; running betas and their validation rate.
+
+Inbox audiences: shipped items, votes, rank moves in and out of the top ten, beta invitations and
+participant moves.
 """
 
 import datetime as dt
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,6 +36,11 @@ WEEK = dt.timedelta(days=7)
 SHIPPED_RECENTLY = dt.timedelta(days=30)
 SHOWN = 8
 TOP_SHOWN = 10
+# What the home lists show of an item (its score breakdown and description stay in the database).
+ITEM_BRIEF = ("id", "title", "status", "rank", "shipped_at", "product_area")
+# Rendered at most once per PANEL_CACHE_SECONDS per user, "as of" shown: slow to compute, slow to
+# change (rank snapshots are weekly, items ship rarely).
+CACHED_PANELS = {"home_my_items"}
 INVITE_STATES = [ParticipantState.NOMINATED, ParticipantState.INVITED, ParticipantState.ACCEPTED]
 
 
@@ -49,26 +57,33 @@ def _rank_change(item) -> int | None:
     return item.rank_before - item.rank  # positive: moved up
 
 
+def _backed_by(user) -> Q:
+    """Items the user voted for or that one of their accounts voted for, as two EXISTS probes
+    per item (the index on votes by item), so a LIMIT in rank or ship order stops early instead
+    of first collecting every item the rep's accounts ever backed."""
+    return Exists(Vote.objects.filter(item=OuterRef("pk"), rep=user)) | Exists(
+        Vote.objects.filter(item=OuterRef("pk"), account__csm_owner=user)
+    )
+
+
 def my_items_panel(request, user) -> dict:
     """Two queries: items my accounts (or my votes) back that shipped in the last 30 days, and
     open ones whose rank moved since last week."""
     now = timezone.now()
-    # A UNION of two index scans (an OR of the two would read every vote).
-    backed = (
-        Vote.objects.filter(rep=user)
-        .order_by()
-        .values("item_id")
-        .union(Vote.objects.filter(account__csm_owner=user).order_by().values("item_id"))
-    )
+    backed = _backed_by(user)
     shipped = list(
-        RoadmapItem.objects.filter(
-            pk__in=backed, status=ItemStatus.SHIPPED, shipped_at__gte=now - SHIPPED_RECENTLY
-        ).order_by("-shipped_at")[:SHOWN]
+        RoadmapItem.objects.filter(status=ItemStatus.SHIPPED)
+        .filter(shipped_at__gte=now - SHIPPED_RECENTLY)
+        .filter(backed)
+        .only(*ITEM_BRIEF)
+        .order_by("-shipped_at")[:SHOWN]
     )
     moved = list(
-        _with_rank_week_ago(RoadmapItem.objects.open().filter(pk__in=backed), now)
-        .filter(rank__isnull=False, rank_before__isnull=False)
+        _with_rank_week_ago(RoadmapItem.objects.open().filter(rank__isnull=False), now)
+        .filter(rank_before__isnull=False)
         .exclude(rank=F("rank_before"))
+        .filter(backed)
+        .only(*ITEM_BRIEF)
         .order_by("rank")[:SHOWN]
     )
     for item in moved:
@@ -193,3 +208,32 @@ def priority_changed_audience(event: OutboxEvent):
     words = f"entered the top {TOP}" if is_top else f"left the top {TOP}"
     text = f"{p.get('title', '')} {words} (rank {before or '–'} → {after or '–'})"
     return [(owner, text, _item_url(p.get("item_id")))]
+
+
+PARTICIPANT_WORDS = {
+    "nominated": "was nominated for",
+    "invited": "is invited to",
+    "accepted": "accepted the invitation to",
+    "active": "started",
+    "completed": "completed",
+    "declined": "declined",
+    "removed": "was removed from",
+}
+
+
+def beta_participant_changed_audience(event: OutboxEvent):
+    """A beta invitation or a participant's move: the account's CSM and the program's PM and CS
+    owners, except whoever made the change."""
+    p = event.payload
+    row = (
+        BetaParticipant.objects.filter(pk=p.get("participant_id"))
+        .values("csm_id", "account__csm_owner_id", "program__pm_owner_id", "program__cs_owner_id")
+        .first()
+    )
+    if not row:
+        return []
+    users = set(row.values()) - {None, p.get("actor_id")}
+    words = PARTICIPANT_WORDS.get(p.get("state"), f"is now {p.get('state')} in")
+    text = f"{p.get('account', '')} {words} the beta {p.get('program', '')}"
+    url = reverse("roadmap:beta-detail", args=[p["program_id"]]) if p.get("program_id") else ""
+    return [(u, text, url) for u in sorted(users)]

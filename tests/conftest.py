@@ -40,6 +40,14 @@ def _require_real_services(request):
         _missing("needs Redis: set REDIS_URL=redis://…")
 
 
+@pytest.fixture(autouse=True)
+def _panels_rendered_fresh(settings):
+    """Cached panels (``settings.PANEL_CACHE_SECONDS``) are off in tests, so each test sees what
+    it just wrote and query counts cover the panels' own queries; the tests of the cache and the
+    benchmarks turn it on."""
+    settings.PANEL_CACHE_SECONDS = 0
+
+
 def _missing(message: str) -> None:
     if IN_CI:
         pytest.fail(message)

@@ -10,6 +10,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from portal.apiaccess.throttles import ClientRateThrottle
+
 from .. import permissions, selectors, services
 from ..filtersets import FeedbackFilterSet
 from .serializers import (
@@ -27,8 +29,10 @@ class FeedbackSubmitView(APIView):
     written. With an ``Idempotency-Key`` header a retry gets the first answer back, unwritten.
     """
 
+    oauth_scope = "feedback"
+
     permission_classes = [permissions.api_requires(permissions.can_submit)]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientRateThrottle, ScopedRateThrottle]
     throttle_scope = "feedback_submit"
 
     @extend_schema(
@@ -59,8 +63,10 @@ class FeedbackSubmitView(APIView):
 class FeedbackStatusView(APIView):
     """``GET cs-product/feedback/status/{ticket_id}``: where the feedback stands on the roadmap."""
 
+    oauth_scope = "feedback"
+
     permission_classes = [permissions.api_requires(permissions.can_view)]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientRateThrottle, ScopedRateThrottle]
     throttle_scope = "feedback_read"
 
     @extend_schema(responses=TicketStatusSerializer)
@@ -82,11 +88,13 @@ class TicketViewSet(
     triage (PMs): product area, category, impact, status along the workflow, roadmap item. There
     is no delete (405): feedback is declined or merged, never deleted."""
 
+    oauth_scope = "feedback"
+
     queryset = selectors.tickets_for_triage().order_by("created_at", "id")
     serializer_class = TicketSerializer
     filterset_class = FeedbackFilterSet
     permission_classes = [permissions.TicketApiPermissions]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientRateThrottle, ScopedRateThrottle]
     throttle_scope = "feedback_read"
 
     def get_serializer_class(self):

@@ -27,10 +27,17 @@ from integrations.models import FeatureUsage, KpiMeasurement, KpiTarget
 from portal.choices import LifecycleStage
 from portal.models import Account
 from roadmap.choices import ItemStatus
-from roadmap.models import POSITIVE_RATING_FROM, BetaParticipant, RoadmapItem, ScoringPolicy, Vote
+from roadmap.models import (
+    POSITIVE_RATING_FROM,
+    BetaParticipant,
+    RoadmapItem,
+    RoadmapItemFeature,
+    ScoringPolicy,
+    Vote,
+)
 
 CACHE_SECONDS = 300
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 DEFAULT_WEEKS = 12
 # A feature counts as linked to health when adopting it correlates with the health score at
 # least this much (point-biserial r across active accounts).
@@ -394,18 +401,37 @@ def beta_validation(since, until, week_list) -> Kpi:
     )
 
 
+def _health_base() -> tuple[int, float, float]:
+    base = (
+        Account.objects.exclude(lifecycle_stage=LifecycleStage.CHURNED)
+        .order_by()
+        .aggregate(
+            n=Count("id"),
+            total=Sum("health_score"),
+            total_sq=Sum(F("health_score") * F("health_score")),
+        )
+    )
+    return base["n"], float(base["total"] or 0), float(base["total_sq"] or 0)
+
+
+def _point_biserial(n, total, total_sq, adopters, health_sum) -> float | None:
+    """Correlation between adopting (0/1) and the health score, from the adopters' count and
+    health sum against every active account's (the adoption endpoint's ``health_correlation``)."""
+    others = n - adopters
+    variance = total_sq / n - (total / n) ** 2 if n else 0.0
+    if not (adopters and others and variance > 1e-12):
+        return None
+    mean_adopters = health_sum / adopters
+    mean_others = (total - health_sum) / others
+    r = (mean_adopters - mean_others) / math.sqrt(variance) * math.sqrt(adopters * others) / n
+    return round(r, 4)
+
+
 def feature_health_correlations(since: dt.date, until: dt.date) -> list[dict]:
     """Two queries: per feature used in the window, the point-biserial correlation between
     adopting it and the health score across active accounts (the same figure as
     ``analytics.selectors.adoption_health_correlation``, for every feature at once)."""
-    active = Account.objects.exclude(lifecycle_stage=LifecycleStage.CHURNED)
-    base = active.order_by().aggregate(
-        n=Count("id"),
-        total=Sum("health_score"),
-        total_sq=Sum(F("health_score") * F("health_score")),
-    )
-    n = base["n"]
-    total, total_sq = float(base["total"] or 0), float(base["total_sq"] or 0)
+    n, total, total_sq = _health_base()
     usage, account = FeatureUsage._meta.db_table, Account._meta.db_table
     sql = (
         f"SELECT feature, COUNT(*), SUM(health) FROM (SELECT DISTINCT u.feature AS feature, "  # noqa: S608 - table names from Meta, values as parameters
@@ -417,51 +443,91 @@ def feature_health_correlations(since: dt.date, until: dt.date) -> list[dict]:
         cursor.execute(sql, [since, until, LifecycleStage.CHURNED])
         per_feature = cursor.fetchall()
     out = []
-    variance = total_sq / n - (total / n) ** 2 if n else 0.0
     for feature, adopters, health_sum in per_feature:
         adopters, health_sum = int(adopters), float(health_sum or 0)
-        others = n - adopters
-        r = None
-        if adopters and others and variance > 1e-12:
-            mean_adopters = health_sum / adopters
-            mean_others = (total - health_sum) / others
-            r = (
-                (mean_adopters - mean_others)
-                / math.sqrt(variance)
-                * math.sqrt(adopters * others)
-                / n
-            )
-            r = round(r, 4)
+        r = _point_biserial(n, total, total_sq, adopters, health_sum)
         out.append({"feature": feature, "accounts": n, "adopters": adopters, "correlation": r})
     return out
 
 
+def item_health_correlations(since: dt.date, until: dt.date) -> list[dict]:
+    """Three queries: per shipped item that names its analytics features, the point-biserial
+    correlation between using any of them in the window and the health score across active
+    accounts. Empty when no shipped item maps features."""
+    items = dict(
+        RoadmapItem.objects.filter(status=ItemStatus.SHIPPED, features__isnull=False)
+        .order_by("title", "id")
+        .values_list("id", "title")
+        .distinct()
+    )
+    if not items:
+        return []
+    n, total, total_sq = _health_base()
+    usage, account = FeatureUsage._meta.db_table, Account._meta.db_table
+    mapped, item = RoadmapItemFeature._meta.db_table, RoadmapItem._meta.db_table
+    sql = (
+        f"SELECT item_id, COUNT(*), SUM(health) FROM (SELECT DISTINCT f.item_id AS item_id, "  # noqa: S608 - table names from Meta, values as parameters
+        f"a.id AS account_id, a.health_score AS health FROM {usage} u "
+        f"JOIN {mapped} f ON f.feature_key = u.feature JOIN {item} i ON i.id = f.item_id "
+        f"JOIN {account} a ON a.id = u.account_id WHERE i.status = %s AND u.day >= %s "
+        f"AND u.day <= %s AND u.events > 0 AND a.lifecycle_stage <> %s) adopted GROUP BY item_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ItemStatus.SHIPPED, since, until, LifecycleStage.CHURNED])
+        per_item = {row[0]: row[1:] for row in cursor.fetchall()}
+    out = []
+    for item_id, title in items.items():
+        adopters, health_sum = per_item.get(item_id, (0, 0))
+        adopters, health_sum = int(adopters), float(health_sum or 0)
+        r = _point_biserial(n, total, total_sq, adopters, health_sum)
+        out.append({"feature": title, "accounts": n, "adopters": adopters, "correlation": r})
+    return out
+
+
 def linkage(since, until, week_list) -> Kpi:
-    rows = feature_health_correlations(since, until)
+    rows = item_health_correlations(since, until)
+    by_items = bool(rows)
+    if not by_items:
+        rows = feature_health_correlations(since, until)
     measured = [r for r in rows if r["correlation"] is not None]
     linked = [r for r in measured if r["correlation"] >= LINKAGE_MIN_CORRELATION]
+    what = "shipped items" if by_items else "features"
+    note = ""
+    if not rows:
+        note = "No product-analytics usage was recorded in the range."
+    elif not by_items:
+        note = (
+            "No shipped item names its analytics features yet, so every feature seen in "
+            "product analytics counts (a PM maps them on the item's form)."
+        )
     return Kpi(
         key="linkage",
         name="Feature-health linkage",
         definition=(
-            "Features used in the range whose adoption correlates with account health (point-"
-            f"biserial r ≥ {LINKAGE_MIN_CORRELATION} between using the feature and the health "
-            "score, across active accounts), divided by the features with a measurable "
-            "correlation. Until roadmap items name the features they ship, every feature seen "
-            "in product analytics counts."
+            "Shipped items whose adoption correlates with account health (point-biserial r ≥ "
+            f"{LINKAGE_MIN_CORRELATION} between using any of the item's mapped analytics "
+            "features in the range and the health score, across active accounts), divided by "
+            "the shipped items with a measurable correlation. While no shipped item maps "
+            "features, each feature seen in product analytics counts instead."
         ),
         target=TARGETS["linkage"],
         target_label="85% (seed 003)",
         numerator=len(linked),
         denominator=len(measured),
-        numerator_label="features linked to health",
-        denominator_label="features with a correlation",
+        numerator_label=f"{what} linked to health",
+        denominator_label=f"{what} with a correlation",
         value=_ratio(len(linked), len(measured)),
         chart_kind="bar",
         x_labels=[r["feature"] for r in measured],
         series=[("Adoption–health correlation", [r["correlation"] for r in measured])],
         y_label="correlation (r)",
-        header=["feature", "adopters", "active accounts", "correlation", "linked to health"],
+        header=[
+            "shipped item" if by_items else "feature",
+            "adopters",
+            "active accounts",
+            "correlation",
+            "linked to health",
+        ],
         rows=[
             [
                 r["feature"],
@@ -472,7 +538,7 @@ def linkage(since, until, week_list) -> Kpi:
             ]
             for r in rows
         ],
-        note="" if rows else "No product-analytics usage was recorded in the range.",
+        note=note,
     )
 
 

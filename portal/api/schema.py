@@ -11,6 +11,9 @@ A view's own description of a status (``OpenApiResponse(description=…)``) keep
 gets the shape.
 """
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+
 DETAIL = {
     "type": "object",
     "properties": {"detail": {"type": "string"}},
@@ -73,3 +76,87 @@ def error_responses_hook(result, generator, request, public):
                         "application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}
                     }
     return result
+
+
+def _model_field(field):
+    """The model field a serializer field reads (following ``a.b`` sources) and whether a
+    nullable relation on the way makes it null; ``(None, False)`` when it reads no model field."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    parent = getattr(field, "parent", None)
+    model = getattr(getattr(parent, "Meta", None), "model", None)
+    if model is None or not getattr(field, "source", None) or field.source == "*":
+        return None, False
+    model_field, through_null = None, False
+    names = field.source.split(".")
+    for position, name in enumerate(names):
+        if model is None:
+            return None, False
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None, False
+        if position < len(names) - 1 and model_field.null:
+            through_null = True
+        model = model_field.related_model
+    return model_field, through_null
+
+
+class PortalAutoSchema(AutoSchema):
+    """drf-spectacular's schema, told what a field of an answer may hold: DRF drops
+    ``allow_blank`` from read-only fields, so a blank choice (``horizon: ""``), a blank URL, a
+    null relation shown by name or a field read through a null relation would break the
+    documented answer. The model fields on the way say."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if not (field.read_only or direction == "response"):
+            return schema
+        model_field, through_null = _model_field(field)
+        if model_field is None or "$ref" in schema or schema.get("type") == "array":
+            return schema
+        if (model_field.null or through_null) and not schema.get("nullable"):
+            schema["nullable"] = True
+            if "enum" in schema and None not in schema["enum"]:
+                schema["enum"] = [*schema["enum"], None]
+        if model_field.blank and schema.get("type") == "string":
+            if "enum" in schema and "" not in schema["enum"]:
+                schema["enum"] = [*schema["enum"], ""]
+            _allow_blank(schema)
+        return schema
+
+    def _insert_field_validators(self, field, schema):
+        # The field's own validators (a URL's, a slug's) come back here: a blank one matches none.
+        super()._insert_field_validators(field, schema)
+        if field.read_only and "$ref" not in schema and schema.get("type") == "string":
+            model_field, _ = _model_field(field)
+            if model_field is not None and model_field.blank:
+                _allow_blank(schema)
+
+
+def _allow_blank(schema: dict) -> None:
+    """A blank value matches no pattern, length or format ("" is no URI)."""
+    for key in ("pattern", "minLength", "format"):
+        schema.pop(key, None)
+
+
+class ClientCredentialsScheme(OpenApiAuthenticationExtension):
+    """OAuth2 client credentials in the schema: the token URL, every scope, and each operation's
+    own scope as its security requirement (``portal.apiaccess.scopes.required_scope``)."""
+
+    target_class = "portal.apiaccess.authentication.ClientCredentialsAuthentication"
+    name = "oauth2"
+
+    def get_security_requirement(self, auto_schema):
+        from portal.apiaccess.scopes import required_scope
+
+        scope = required_scope(auto_schema.view, auto_schema.method)
+        return {self.name: [scope]} if scope else []
+
+    def get_security_definition(self, auto_schema):
+        from portal.apiaccess.scopes import SCOPES
+
+        return {
+            "type": "oauth2",
+            "flows": {"clientCredentials": {"tokenUrl": "/o/token/", "scopes": dict(SCOPES)}},
+        }

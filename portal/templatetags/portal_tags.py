@@ -1,10 +1,13 @@
 from django import template
+from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from portal.labels import human_label, money
 from portal.markdown import render_markdown
-from portal.registry import panels_for
+from portal.registry import panel_cache_key, panels_for
 
 register = template.Library()
 
@@ -23,14 +26,26 @@ def panels(context, slot: str, obj):
     if user is None:
         return ""
     html = []
+    seconds = settings.PANEL_CACHE_SECONDS
     for panel in panels_for(slot, user):
-        extra = panel.context(request, obj) if panel.context else {}
-        html.append(
-            render_to_string(
-                panel.template, {"object": obj, "user": user, **extra}, request=request
-            )
-        )
+        if panel.cached and seconds:
+            key = panel_cache_key(panel, user, obj)
+            part = cache.get(key)
+            if part is None:
+                part = _render(panel, request, user, obj, as_of=timezone.now(), seconds=seconds)
+                cache.set(key, part, seconds)
+        else:
+            part = _render(panel, request, user, obj)
+        html.append(part)
     return mark_safe("".join(html))  # noqa: S308 - each part is an autoescaped template
+
+
+def _render(panel, request, user, obj, *, as_of=None, seconds=0) -> str:
+    extra = panel.context(request, obj) if panel.context else {}
+    context = {"object": obj, "user": user, **extra}
+    if as_of is not None:
+        context.update(as_of=as_of, cache_seconds=seconds)
+    return render_to_string(panel.template, context, request=request)
 
 
 @register.filter(name="label")

@@ -31,6 +31,8 @@ class RoadmapItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     ``score_breakdown`` ("why is it ranked here"). Filters are the board's. PMs create and edit
     items (the item form) and move them between the board's columns (``/move``)."""
 
+    oauth_scope = "roadmap"
+
     queryset = with_feature_keys(selectors.items_for_lists())
     serializer_class = RoadmapItemSerializer
     filterset_class = RoadmapItemFilterSet
@@ -84,6 +86,8 @@ class VoteView(APIView):
     """``POST cs-product/vote/{feature_id}``: a success-weighted vote for a roadmap item on behalf
     of an account, with its evidence. 201 for a new vote, 200 when the account's vote is updated.
     """
+
+    oauth_scopes = {"POST": "roadmap:vote", "DELETE": "roadmap:vote"}
 
     permission_classes = [require_perms("roadmap.add_vote")]
 

@@ -10,6 +10,7 @@ from roadmap.models import BetaParticipant, BetaProgram
 
 from . import eligibility
 from .choices import POSITIVE_RATING_FROM, POSITIVE_VALIDATION_TARGET, SEAT_STATES
+from .factors import candidate_factors
 
 # Success profile: the account's health plus its strongest demand signal of each kind on the item.
 # Votes carry the CS rep's expected health impact, feedback the ticket's impact.
@@ -108,8 +109,9 @@ def _profile(account: Account, signals: list[dict]) -> tuple[int, list[str]]:
 def candidates_for(program: BetaProgram, *, limit: int | None = 50) -> list[Candidate]:
     """Eligible accounts not yet in the program, best success profile first, with the reasons.
 
-    Queries: the accounts (rules that SQL can apply are applied there), the program's counts, and
-    one per demand source; the rest is arithmetic."""
+    Queries: the accounts (rules that SQL can apply are applied there), the program's counts, one
+    per demand source and those of each registered candidate factor
+    (:mod:`roadmap.betas.factors`); the rest is arithmetic."""
     accounts = Account.objects.active().select_related("csm_owner")
     if program.min_health_score is not None:
         accounts = accounts.filter(health_score__gte=program.min_health_score)
@@ -128,6 +130,9 @@ def candidates_for(program: BetaProgram, *, limit: int | None = 50) -> list[Cand
     by_account: dict[int, list[dict]] = {}
     for signal in signals_for_item(program.item_id):
         by_account.setdefault(signal["account_id"], []).append(signal)
+    # What later apps add (e.g. adoption of the features of related items), each for every
+    # account at once.
+    extra = [factor(program) for _, factor in sorted(candidate_factors().items())]
     candidates = []
     for account in accounts:
         checks = eligibility.evaluate(program, account, ctx)
@@ -135,6 +140,11 @@ def candidates_for(program: BetaProgram, *, limit: int | None = 50) -> list[Cand
         if any(not r.passed and r.rule != "capacity" for r in checks.results):
             continue
         score, reasons = _profile(account, by_account.get(account.pk, []))
+        for found in extra:
+            factor = found.get(account.pk)
+            if factor is not None:
+                score += factor.points
+                reasons.append(factor.reason)
         candidates.append(Candidate(account=account, score=score, reasons=reasons, checks=checks))
     candidates.sort(key=lambda c: (-c.score, -c.account.health_score, c.account.name))
     return candidates[:limit] if limit else candidates

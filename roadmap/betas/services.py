@@ -1,4 +1,7 @@
-"""Use cases that change beta programs and participants. Views, the API and tasks call these."""
+"""Use cases that change beta programs and participants. Views, the API and tasks call these.
+
+Every nomination and participant move records a ``beta_participant_changed`` outbox event (the
+account's CSM and the program's owners see it in their inbox, ``roadmap.home``)."""
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -6,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal.models import Account
+from portal.outbox import outbox_record
 from roadmap.models import BetaParticipant, BetaProgram, RoadmapItem
 from roadmap.permissions import (
     can_create_program,
@@ -112,7 +116,25 @@ def _nominate_locked(*, program, account, actor, reasons) -> BetaParticipant:
     participant._history_user = actor
     participant._change_reason = "nominated"
     participant.save()
+    _record_change(participant, previous=None, actor=actor)
     return participant
+
+
+def _record_change(participant: BetaParticipant, *, previous: str | None, actor) -> None:
+    """A ``beta_participant_changed`` event (the CSM's and the program owners' inboxes)."""
+    outbox_record(
+        topic="beta_participant_changed",
+        payload={
+            "participant_id": participant.pk,
+            "program_id": participant.program_id,
+            "program": str(participant.program),
+            "account_id": participant.account_id,
+            "account": str(participant.account),
+            "previous": previous,
+            "state": participant.state,
+            "actor_id": getattr(actor, "pk", None),
+        },
+    )
 
 
 @transaction.atomic
@@ -137,12 +159,14 @@ def _move(participant, state, *, actor, note=""):
         raise ValidationError(
             {"state": f"{participant.account} is {current} and cannot become {target}."}
         )
+    previous = participant.state
     participant.state = state
     setattr(participant, STATE_DATE_FIELD[state], timezone.now())
     participant.full_clean(validate_constraints=False)
     participant._history_user = actor
     participant._change_reason = note or f"moved to {state}"
     participant.save()
+    _record_change(participant, previous=previous, actor=actor)
     return participant
 
 

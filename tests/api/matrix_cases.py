@@ -15,6 +15,8 @@ from tests.portal.test_access import iter_routes
 
 # Reachable without a login (tested in tests/portal/test_access.py).
 PUBLIC = {"login", "logout", "password_reset", "api-schema-swagger-ui", "favicon"}
+PUBLIC |= {"oauth2-token", "oauth2-revoke-token"}  # OAuth2 clients authenticate themselves
+PUBLIC |= {"oidc_authentication_init", "oidc_authentication_callback"}  # before any login
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Case:
 # Which world object a page's <pk> (or <item_id>, <account_pk>) stands for, by URL name.
 PAGE_OBJECTS = {
     "inbox-read": "inbox",
+    "api-token-revoke": "api_token",
     "account-detail": "account",
     "item-detail": "item",
     "item-edit": "item",

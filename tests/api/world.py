@@ -20,6 +20,7 @@ from integrations.models import (
     PendingMapImport,
     SyncRun,
 )
+from portal.apiaccess.services import api_token_create
 from portal.models import InboxEntry
 from portal.outbox import outbox_record
 from roadmap.launches import services as launch_services
@@ -84,6 +85,7 @@ def build_world() -> World:
     attachment = ticket_attachment_add(
         ticket=ticket, upload=SimpleUploadedFile("shot.png", png_bytes()), actor=rep
     )
+    api_token, _key = api_token_create(user=rep, name="matrix script", days=30)
     inbox = InboxEntry.objects.create(
         user=rep, topic="vote_cast", text="A vote", url="/", event=event, created_at=timezone.now()
     )
@@ -111,6 +113,7 @@ def build_world() -> World:
             ticket=ticket,
             other_ticket=other_ticket,
             attachment=attachment,
+            api_token=api_token,
             inbox=inbox,
             today=timezone.localdate(),
         ),

@@ -180,3 +180,29 @@ def test_kpi_page_query_count_is_constant(client_for, pm, django_assert_num_quer
     # From the cache: session, user, the user's two permission sets and the role badges only.
     with django_assert_num_queries(5):
         client.get(reverse("integrations:kpis"))
+
+
+@pytest.mark.django_db
+def test_linkage_counts_shipped_items_once_they_map_features():
+    from integrations.kpis.selectors import item_health_correlations
+    from roadmap.features import roadmap_item_set_features
+    from roadmap.models import RoadmapItem
+
+    build()
+    since, until = default_range()
+    assert item_health_correlations(since, until) == []  # nothing mapped: per feature instead
+    assert "every feature seen" in _kpis()["linkage"].note
+    voted = RoadmapItem.objects.get(title="Shipped voted 0")
+    roadmap_item_set_features(item=voted, feature_keys=["reports0"])
+    linked = RoadmapItem.objects.get(title="Shipped linked 0")
+    roadmap_item_set_features(item=linked, feature_keys=["export0", "reports-never-used"])
+    by_feature = {r["feature"]: r for r in feature_health_correlations(since, until)}
+    rows = {r["feature"]: r for r in item_health_correlations(since, until)}
+    assert set(rows) == {"Shipped voted 0", "Shipped linked 0"}
+    assert rows["Shipped voted 0"]["correlation"] == by_feature["reports0"]["correlation"]
+    assert rows["Shipped linked 0"]["correlation"] == by_feature["export0"]["correlation"]
+    assert rows["Shipped voted 0"]["adopters"] == 3
+    linkage = _kpis()["linkage"]
+    assert (linkage.numerator, linkage.denominator) == (1, 2)
+    assert linkage.header[0] == "shipped item" and linkage.note == ""
+    assert linkage.numerator_label == "shipped items linked to health"

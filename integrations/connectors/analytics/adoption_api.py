@@ -25,7 +25,7 @@ from portal.models import Account
 from roadmap.models import BetaProgram
 
 from ..api.views import AdoptionView
-from .adoption import item_adoption
+from .adoption import item_adoption, item_adoption_cached
 from .adoption_selectors import item_for_adoption
 from .optimize import recommendations
 
@@ -75,11 +75,18 @@ class ItemAdoptionSerializer(serializers.Serializer):
     dropoff = serializers.DictField()
     health_correlation = serializers.DictField(help_text="r (Pearson), n, reason")
     prediction = serializers.DictField(help_text="30-day rollout prediction (Wilson 95%)")
+    as_of = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When these figures were computed: they are kept for up to "
+        "PANEL_CACHE_SECONDS (120 s), as on the item page; null when computed for this request.",
+    )
 
 
 class ItemAdoptionView(AdoptionView):
     """``GET cs-product/adoption/{feature_id}``: adoption of a roadmap item's features since it
     shipped (or, for a raw analytics key, the per-key summary of the last 30 days)."""
+
+    oauth_scope = "adoption"
 
     permission_classes = [IsAuthenticated, require_perms(VIEW_USAGE)]
 
@@ -110,9 +117,8 @@ class ItemAdoptionView(AdoptionView):
             return super().get(request, feature_id)
         window = ItemWindowSerializer(data=request.query_params)
         window.is_valid(raise_exception=True)
-        report = item_adoption(item, **window.validated_data)
-        report["feature"] = feature_id
-        return Response(report)
+        report, as_of = item_adoption_cached(item, **window.validated_data)
+        return Response({**report, "feature": feature_id, "as_of": as_of})
 
 
 class OptimizeInputSerializer(serializers.Serializer):
@@ -171,6 +177,8 @@ class OptimizeView(APIView):
     """``POST cs-product/optimize``: recommendations for a shipped item — lagging segments,
     barrier accounts by CSM, onboarding drop-off, and a 30-day rollout prediction with its
     interval — each with the figures behind it and the accounts it concerns."""
+
+    oauth_scopes = {"POST": "adoption:read"}  # a question, asked by POST
 
     permission_classes = [IsAuthenticated, require_perms(VIEW_USAGE)]
 

@@ -7,7 +7,10 @@ queries (none at all for an item that has not shipped)."""
 import datetime as dt
 
 from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from integrations.models import BarrierNotice
 from portal.charts import Series, line_chart
@@ -15,7 +18,7 @@ from roadmap.choices import ItemStatus
 from roadmap.features import feature_keys_of
 
 from . import adoption_selectors as rows
-from .adoption import item_adoption
+from .adoption import item_adoption, item_adoption_cache_key, item_adoption_cached
 from .forms import MilestoneForm
 from .optimize import recommendations
 
@@ -41,11 +44,10 @@ def chart_title(report: dict) -> str:
     return f"Requesters adopt less than everyone else ({mine:.0%} vs {others:.0%})"
 
 
-def item_panel(request, item) -> dict:
-    if item.status != ItemStatus.SHIPPED:
-        return {"adoption": None, "feature_keys": feature_keys_of(item)}
-    report = item_adoption(item)
-    is_pm = request.user.has_perm(PM_PERM)
+def _report_html(report: dict) -> str:
+    """The report part of the Adoption panel (the same for everyone who may see it): headline,
+    chart with its table, breakdowns, requesters, barriers, aha, drop-off, correlation,
+    prediction."""
     chart = None
     if report["trend"]:
         chart = line_chart(
@@ -58,12 +60,40 @@ def item_panel(request, item) -> dict:
             y_label="share that has used it",
             percent=True,
         )
+    return render_to_string(
+        "integrations/adoption/panels/item_report.html",
+        {
+            "adoption": report,
+            "chart": chart,
+            "chart_title": chart_title(report) if report["trend"] else "",
+        },
+    )
+
+
+def item_panel(request, item) -> dict:
+    if item.status != ItemStatus.SHIPPED:
+        return {"adoption": None, "feature_keys": feature_keys_of(item)}
+    seconds = settings.PANEL_CACHE_SECONDS
+    if seconds:
+        # The report and its rendered part, kept together: "as of" when they were computed.
+        key = f"{item_adoption_cache_key(item)}:html"
+        hit = cache.get(key)
+        if hit is None:
+            report, as_of = item_adoption_cached(item)
+            hit = (report, as_of, _report_html(report))
+            cache.set(key, hit, seconds)
+        report, as_of, html = hit
+    else:
+        report, as_of = item_adoption(item), None
+        html = _report_html(report)
+    is_pm = request.user.has_perm(PM_PERM)
     milestone = report["aha"]
     return {
         "adoption": report,
+        "report_html": mark_safe(html),  # noqa: S308 - an autoescaped template's output
+        "as_of": as_of,
+        "cache_seconds": seconds,
         "feature_keys": report["feature_keys"],
-        "chart": chart,
-        "chart_title": chart_title(report) if report["trend"] else "",
         "recommendations": recommendations(report) if is_pm else None,
         "milestone_form": MilestoneForm(
             initial={"uses": milestone["uses"], "days": milestone["days"]} if milestone else None

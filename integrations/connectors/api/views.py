@@ -35,6 +35,8 @@ from .serializers import (
 class ConnectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Connections to external tools; admins create and edit them (``connection_save``)."""
 
+    oauth_scope = "integrations"
+
     queryset = Connection.objects.order_by("kind", "name")
     serializer_class = ConnectionSerializer
     filterset_fields = ["kind", "enabled"]
@@ -82,12 +84,14 @@ class ConnectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
 
 class SyncRunViewSet(viewsets.ReadOnlyModelViewSet):
+    oauth_scope = "integrations"
     queryset = SyncRun.objects.select_related("connection").order_by("-created_at", "-id")
     serializer_class = SyncRunSerializer
     filterset_class = SyncRunFilterSet
 
 
 class DeliveryViewSet(viewsets.ReadOnlyModelViewSet):
+    oauth_scope = "integrations"
     queryset = Delivery.objects.order_by("-created_at", "-id")
     serializer_class = DeliverySerializer
     filterset_fields = ["status", "topic", "connection"]
@@ -105,6 +109,7 @@ class DeliveryViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class FeatureUsageViewSet(viewsets.ReadOnlyModelViewSet):
+    oauth_scope = "adoption"
     queryset = FeatureUsage.objects.order_by("-day", "account_id", "feature")
     serializer_class = FeatureUsageSerializer
     filterset_class = FeatureUsageFilterSet
@@ -114,6 +119,8 @@ class AdoptionView(APIView):
     """``GET cs-product/adoption/{feature_id}``: the share of active accounts that used the feature
     in the window (default: the last 30 days), per segment, and its correlation with health.
     ``feature_id`` is the feature (Segment event) name as recorded; 404 when it was never used."""
+
+    oauth_scope = "adoption"
 
     permission_classes = [IsAuthenticated, require_perms("integrations.view_featureusage")]
 

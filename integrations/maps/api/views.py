@@ -37,6 +37,8 @@ from .serializers import (
 class IntegrationMapViewSet(viewsets.ReadOnlyModelViewSet):
     """Maps with their progress; ``/points`` lists a map's points with the board's filters."""
 
+    oauth_scope = "integrations"
+
     queryset = selectors.maps_for_list().prefetch_related("phases")
     serializer_class = MapSerializer
     filterset_fields: list = []
@@ -82,6 +84,8 @@ class IntegrationMapViewSet(viewsets.ReadOnlyModelViewSet):
 class PointOwnerView(APIView):
     """``POST integration-points/{id}/owner``: the team that owns the point."""
 
+    oauth_scope = "integrations"
+
     permission_classes = [require_perms(permissions.VIEW_PERM)]
 
     @extend_schema(request=OwnerTeamInput, responses=OwnerTeamOutput)
@@ -100,6 +104,8 @@ class KpiMeasureView(APIView):
     """``POST kpi-targets/{id}/measure``: record a KPI's measured value (charted on the KPI
     page)."""
 
+    oauth_scope = "integrations"
+
     permission_classes = [require_perms(permissions.VIEW_PERM)]
 
     @extend_schema(request=KpiMeasureInput, responses=KpiTargetSerializer)
@@ -115,6 +121,8 @@ class KpiMeasureView(APIView):
 class MapImportViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Import a map document like the upload page: ``POST`` keeps it with its dry-run report
     (nothing else changes), ``/apply`` imports it for real."""
+
+    oauth_scope = "integrations"
 
     queryset = PendingMapImport.objects.order_by("id")
     serializer_class = MapImportSerializer
@@ -150,6 +158,7 @@ class MapImportViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
 
 class _CriterionAction(APIView):
+    oauth_scope = "integrations"
     perm = permissions.TICK_PERM
     input_serializer: type[serializers.Serializer] | None = None
 

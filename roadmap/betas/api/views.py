@@ -32,6 +32,8 @@ class BetaEligibleView(APIView):
     """``GET cs-product/beta/eligible/{customer_id}``: the account against every open program,
     with ``eligible`` and each rule's reason. ``customer_id`` is the account id or its CRM id."""
 
+    oauth_scope = "beta"
+
     permission_classes = [require_perms("roadmap.view_betaprogram", "portal.view_account")]
 
     @extend_schema(
@@ -64,6 +66,8 @@ class BetaEligibleView(APIView):
 class BetaProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Beta programs with their seats and validation rate. PMs create and edit them;
     ``/nominate`` puts an account forward (CS reps: only the accounts they manage)."""
+
+    oauth_scope = "beta"
 
     queryset = selectors.programs_for_list().order_by("id")
     serializer_class = BetaProgramSerializer
@@ -117,6 +121,8 @@ class BetaProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
 class BetaParticipantViewSet(viewsets.ReadOnlyModelViewSet):
     """Participants of every program; PMs move them along the states and complete them."""
+
+    oauth_scope = "beta"
 
     queryset = BetaParticipant.objects.order_by("id")
     serializer_class = BetaParticipantSerializer

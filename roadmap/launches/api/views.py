@@ -30,6 +30,8 @@ _VIEW_MILESTONE = require_perms("roadmap.view_milestone")
 class LaunchPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Launch plans with readiness (reasons, recommendations) and milestones."""
 
+    oauth_scope = "launch"
+
     queryset = selectors.plans_for_lists().order_by("id")
     serializer_class = LaunchPlanSerializer
 
@@ -85,6 +87,8 @@ def _milestones():
 
 class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
     """Milestones of every plan; PMs move and tick them."""
+
+    oauth_scope = "launch"
 
     queryset = _milestones()
     serializer_class = MilestoneSerializer

@@ -164,8 +164,9 @@ def test_program_page_query_count_is_constant(
     client = client_for(pm)
     # session, user, permissions (2), program with counts, seats, CSM loads, states, one per
     # demand source (the test's votes and every app's real one, e.g. feedback), candidates,
-    # groups, participants, the check form's account picker (2)
-    with django_assert_num_queries(13 + len(demand.demand_sources())):
+    # groups, participants, the check form's account picker (2), and the adoption factor's
+    # related feature keys (none here, so not its usage query)
+    with django_assert_num_queries(14 + len(demand.demand_sources())):
         response = client.get(program.get_absolute_url())
     assert response.status_code == 200
 
