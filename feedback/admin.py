@@ -13,6 +13,7 @@ from .models import (
     ShipNotification,
     TicketAccount,
     TicketAttachment,
+    TriageAction,
 )
 
 
@@ -134,3 +135,14 @@ class IdempotencyKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["status_code"]
     search_fields = ["key", "user__username"]
     list_select_related = ["user"]
+
+
+@admin.register(TriageAction)
+class TriageActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Merges and declines with what they changed, and whether (and by whom) they were undone."""
+
+    list_display = ["id", "kind", "ticket", "kept", "previous_status", "actor", "created_at"]
+    list_display += ["undone_at", "undone_by"]
+    list_filter = ["kind", "previous_status", "created_at", "undone_at"]
+    search_fields = ["ticket__title", "kept__title", "actor__username", "batch"]
+    list_select_related = ["ticket", "kept", "actor", "undone_by"]

@@ -149,3 +149,57 @@ class CreateItemForm(forms.Form):
     title = forms.CharField(max_length=200)
     product_area = forms.CharField(max_length=80, required=False)
     target_quarter = forms.CharField(max_length=7, required=False, help_text="For example 2027-Q1.")
+
+
+class DeclineForm(forms.Form):
+    declined_reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the ticket is declined."},
+    )
+
+    def clean_declined_reason(self):
+        reason = self.cleaned_data["declined_reason"].strip()
+        if not reason:
+            raise ValidationError("Say why the ticket is declined.")
+        return reason
+
+
+BULK_CHOICES = [
+    ("triage", "Mark triaged"),
+    ("link", "Link to a roadmap item"),
+    ("decline", "Decline"),
+]
+
+
+class BulkForm(forms.Form):
+    """The selected tickets and one action for all of them (the service checks each ticket)."""
+
+    tickets = forms.TypedMultipleChoiceField(
+        coerce=int,
+        error_messages={"required": "Select at least one ticket."},
+    )
+    action = forms.ChoiceField(choices=BULK_CHOICES, label="With the selected")
+    item = forms.ModelChoiceField(
+        queryset=RoadmapItem.objects.order_by("title"),
+        required=False,
+        label="Roadmap item",
+        empty_label="— choose an item —",
+    )
+    declined_reason = forms.CharField(required=False, max_length=2000, label="Reason (to decline)")
+    expected = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any ticket number: the service refuses unknown ones as a changed selection.
+        self.fields["tickets"].valid_value = lambda value: str(value).isdigit()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "link" and not data.get("item"):
+            self.add_error("item", "Choose the roadmap item to link the tickets to.")
+        if data.get("action") == "decline" and not (data.get("declined_reason") or "").strip():
+            self.add_error("declined_reason", "Say why the tickets are declined.")
+        return data

@@ -222,3 +222,59 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class TriageAction(models.Model):
+    """A merge or a decline, with what it changed, so that its undo puts exactly that back.
+
+    Written by ``ticket_mark_duplicate`` and ``ticket_set_status`` (declines); read and closed by
+    ``feedback_merge_undo`` / ``feedback_decline_undo``. One user action shares one ``batch``
+    (a bulk decline of twenty tickets is undone as one)."""
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", "Merge"
+        DECLINE = "decline", "Decline"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    batch = models.UUIDField(db_index=True)
+    ticket = models.ForeignKey(
+        FeedbackTicket, on_delete=models.CASCADE, related_name="triage_actions"
+    )
+    kept = models.ForeignKey(
+        FeedbackTicket,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The ticket a merge kept.",
+    )
+    previous_status = models.CharField(max_length=20, choices=TicketStatus.choices)
+    previous_declined_reason = models.TextField(blank=True)
+    # What a merge moved onto the kept ticket (ids), and which of the kept ticket's fields it
+    # filled from the duplicate.
+    moved_links = models.JSONField(default=list, blank=True)
+    moved_attachments = models.JSONField(default=list, blank=True)
+    kept_fields = models.JSONField(default=list, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="merge") | Q(kept__isnull=False),
+                name="feedback_triage_merge_names_kept",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = f" into #{self.kept_id}" if self.kept_id else ""
+        return f"{self.get_kind_display()} #{self.ticket_id}{target}"

@@ -10,7 +10,7 @@ tickets stays an index scan.
 import re
 
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from portal.models import Account
@@ -128,3 +128,75 @@ def _rank_simple(queryset: QuerySet, text: str) -> QuerySet | None:
         .annotate(similarity=Coalesce(score, Value(0), output_field=IntegerField()))
         .order_by("-similarity", "-created_at")
     )
+
+
+SUGGESTED_ITEMS = 3
+
+
+def suggested_duplicates(ticket, *, limit: int = SIMILAR_LIMIT) -> list:
+    """Open tickets most like ``ticket`` (the similar-ticket search on its title), itself and
+    tickets already merged into it left out: the triage panel's "merge into" suggestions."""
+    from .choices import OPEN_STATUSES
+    from .models import FeedbackTicket
+
+    queryset = (
+        FeedbackTicket.objects.for_lists()
+        .filter(status__in=OPEN_STATUSES)
+        .exclude(pk=ticket.pk)
+        .exclude(duplicate_of=ticket)
+    )
+    return similar_tickets(queryset, ticket.title, limit=limit)
+
+
+def suggested_items(ticket, *, limit: int = SUGGESTED_ITEMS) -> list:
+    """Open roadmap items the ticket may belong to, best first: items whose title shares words
+    with the ticket's title (full-text and trigram on PostgreSQL, word overlap on SQLite), an
+    item in the ticket's product area ranked higher. The item it is linked to is left out."""
+    from roadmap.choices import OPEN_STATUSES as ITEM_OPEN
+    from roadmap.models import RoadmapItem
+
+    terms = words(ticket.title)
+    if not terms:
+        return []
+    items = RoadmapItem.objects.filter(status__in=ITEM_OPEN)
+    if ticket.roadmap_item_id:
+        items = items.exclude(pk=ticket.roadmap_item_id)
+    area = (ticket.product_area or "").strip()
+    same_area = (
+        Case(
+            When(product_area__iexact=area, then=Value(1.0)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        if area
+        else Value(0.0, output_field=FloatField())
+    )
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import (
+            SearchQuery,
+            SearchRank,
+            SearchVector,
+            TrigramWordSimilarity,
+        )
+
+        query = SearchQuery(" OR ".join(terms), search_type="websearch", config=SEARCH_CONFIG)
+        vector = SearchVector("title", config=SEARCH_CONFIG)
+        ranked = (
+            items.alias(search=vector)
+            .annotate(
+                text_rank=SearchRank(vector, query),
+                trigram=TrigramWordSimilarity(ticket.title, "title"),
+                area_match=same_area,
+            )
+            .filter(Q(search=query) | Q(trigram__gte=0.3))
+            .annotate(fit=F("text_rank") + F("trigram") + F("area_match") * 0.2)
+        )
+    else:
+        condition = Q()
+        score = Value(0.0)
+        for term in terms:
+            condition |= Q(title__icontains=term)
+            score = score + Case(When(title__icontains=term, then=Value(1.0)), default=Value(0.0))
+        ranked = items.filter(condition).annotate(area_match=same_area, words_matched=score)
+        ranked = ranked.annotate(fit=F("words_matched") + F("area_match") * 0.2)
+    return list(ranked.order_by("-fit", F("rank").asc(nulls_last=True), "id")[:limit])

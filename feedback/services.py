@@ -6,6 +6,7 @@ and a reason, and tells the roadmap (after commit) when demand on its items chan
 
 import hashlib
 import json
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -27,11 +28,14 @@ from .models import (
     IdempotencyKey,
     TicketAccount,
     TicketAttachment,
+    TriageAction,
 )
 
 BATCH_LIMIT = 50
 TRIAGE_FIELDS = ("product_area", "category", "impact")
 _UNCHANGED = object()
+# Appended to an account's note when a merge moves it (and taken off again by the undo).
+_MOVED_NOTE = "(moved from duplicate #{})"
 
 
 def _save(ticket: FeedbackTicket, *, actor, reason: str = "", fields=None, exclude=None) -> None:
@@ -249,9 +253,10 @@ def ticket_join(
 
 @transaction.atomic
 def ticket_set_status(
-    *, ticket: FeedbackTicket, status: str, actor, reason: str = ""
+    *, ticket: FeedbackTicket, status: str, actor, reason: str = "", batch: uuid.UUID | None = None
 ) -> FeedbackTicket:
-    """Move a ticket along the workflow; anything else is refused. Declining needs a reason."""
+    """Move a ticket along the workflow; anything else is refused. Declining needs a reason and
+    leaves a :class:`TriageAction` (``batch``: the user action it belongs to) for its undo."""
     ticket = _locked(ticket)
     if status == ticket.status:
         return ticket
@@ -266,12 +271,20 @@ def ticket_set_status(
                 f" (allowed: {allowed or 'none'})."
             }
         )
-    previous = ticket.status
+    previous, previous_reason = ticket.status, ticket.declined_reason
     ticket.status = status
     if status == TicketStatus.DECLINED:
         ticket.declined_reason = reason.strip()
         if not ticket.declined_reason:
             raise ValidationError({"declined_reason": "Say why the ticket is declined."})
+        ticket.last_action = TriageAction.objects.create(
+            kind=TriageAction.Kind.DECLINE,
+            batch=batch or uuid.uuid4(),
+            ticket=ticket,
+            previous_status=previous,
+            previous_declined_reason=previous_reason,
+            actor=actor,
+        )
     _save(
         ticket,
         actor=actor,
@@ -317,6 +330,7 @@ def ticket_triage(
     status: str | None = None,
     declined_reason: str = "",
     roadmap_item=_UNCHANGED,
+    batch: uuid.UUID | None = None,
     **fields,
 ) -> FeedbackTicket:
     """A PM's triage: product area, category, impact, a status move (through the workflow) and,
@@ -339,7 +353,7 @@ def ticket_triage(
         priorities_request(cause="feedback", item_ids=[ticket.roadmap_item_id])
     if status and status != ticket.status:
         ticket = ticket_set_status(
-            ticket=ticket, status=status, actor=actor, reason=declined_reason
+            ticket=ticket, status=status, actor=actor, reason=declined_reason, batch=batch
         )
     return ticket
 
@@ -378,9 +392,12 @@ def ticket_create_item(*, ticket: FeedbackTicket, actor, **item_fields) -> Roadm
 
 
 @transaction.atomic
-def ticket_mark_duplicate(*, ticket: FeedbackTicket, kept: FeedbackTicket, actor) -> FeedbackTicket:
+def ticket_mark_duplicate(
+    *, ticket: FeedbackTicket, kept: FeedbackTicket, actor, batch: uuid.UUID | None = None
+) -> FeedbackTicket:
     """Close ``ticket`` as a duplicate of ``kept``: its accounts, evidence, roadmap item and beta
-    program move onto the kept ticket (accounts already there stay as they are)."""
+    program move onto the kept ticket (accounts already there stay as they are). What moved is
+    recorded in a :class:`TriageAction` (the returned ticket's ``last_action``) for the undo."""
     if ticket.pk == kept.pk:
         raise ValidationError({"duplicate_of": "A ticket cannot duplicate itself."})
     # Lock both in id order so two merges crossing each other cannot deadlock.
@@ -400,15 +417,19 @@ def ticket_mark_duplicate(*, ticket: FeedbackTicket, kept: FeedbackTicket, actor
             {"duplicate_of": f"A {ticket.get_status_display().lower()} ticket cannot be merged."}
         )
     on_kept = set(TicketAccount.objects.filter(ticket=kept).values_list("account_id", flat=True))
-    moved = []
+    moved, moved_links = [], []
     for link in TicketAccount.objects.filter(ticket=ticket).select_related("account"):
         if link.account_id in on_kept:
             continue
         link.ticket = kept
-        link.note = (link.note + f"\n(moved from duplicate #{ticket.pk})").strip()
+        link.note = (link.note + f"\n{_MOVED_NOTE.format(ticket.pk)}").strip()
         link.save(update_fields=["ticket", "note"])
         moved.append(link.account.name)
-    TicketAttachment.objects.filter(ticket=ticket).update(ticket=kept)
+        moved_links.append(link.pk)
+    moved_attachments = list(
+        TicketAttachment.objects.filter(ticket=ticket).values_list("pk", flat=True)
+    )
+    TicketAttachment.objects.filter(pk__in=moved_attachments).update(ticket=kept)
     kept_fields = []
     if kept.roadmap_item_id is None and ticket.roadmap_item_id is not None:
         kept.roadmap_item_id = ticket.roadmap_item_id
@@ -429,6 +450,17 @@ def ticket_mark_duplicate(*, ticket: FeedbackTicket, kept: FeedbackTicket, actor
         actor=actor,
         reason=f"Duplicate of #{kept.pk}",
         fields=["status", "duplicate_of", "account_count"],
+    )
+    ticket.last_action = TriageAction.objects.create(
+        kind=TriageAction.Kind.MERGE,
+        batch=batch or uuid.uuid4(),
+        ticket=ticket,
+        kept=kept,
+        previous_status=previous,
+        moved_links=moved_links,
+        moved_attachments=moved_attachments,
+        kept_fields=kept_fields,
+        actor=actor,
     )
     _record_status_change(ticket, previous=previous, actor=actor, kept=kept)
     priorities_request(cause="feedback", item_ids=[old_item, kept.roadmap_item_id])

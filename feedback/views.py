@@ -3,8 +3,9 @@ triage and the tickets of a roadmap item. Thin: forms in, one service call, redi
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
@@ -13,22 +14,27 @@ from django_filters.views import FilterView
 from portal.csvexport import csv_response
 from portal.errors import form_add_service_error
 from portal.filterbar import FilterBarMixin
+from portal.flash import flash_undo
 from portal.viewmixins import ServiceFormMixin
 from roadmap.models import BetaProgram, RoadmapItem
 
-from . import permissions, selectors, services
+from . import permissions, selectors, services, triage
+from .choices import TicketStatus
 from .filtersets import FeedbackFilterSet
 from .forms import (
+    BulkForm,
     CreateItemForm,
+    DeclineForm,
     DuplicateForm,
     FeedbackForm,
     JoinForm,
     LinkItemForm,
     TriageForm,
 )
-from .models import FeedbackTicket, TicketAttachment
+from .models import FeedbackTicket, TicketAttachment, TriageAction
 from .permissions import PredicateRequiredMixin, required
-from .search import similar_tickets
+from .search import similar_tickets, suggested_duplicates, suggested_items
+from .triage import BULK_LIMIT
 
 # --- Capture ----------------------------------------------------------------------------------
 
@@ -168,6 +174,10 @@ class TriageView(PredicateRequiredMixin, FilterBarMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["export_query"] = self.request.GET.urlencode() or "status=new"
+        # The page's ticket order: "save and next" opens the row after the saved one.
+        context["order"] = ",".join(str(t.pk) for t in context["tickets"])
+        context["bulk_form"] = BulkForm()
+        context["bulk_limit"] = BULK_LIMIT
         return context
 
 
@@ -246,6 +256,8 @@ def _ticket_context(request, ticket, **forms) -> dict:
             or LinkItemForm(initial={"item": ticket.roadmap_item_id}),
             item_form=forms.get("item_form")
             or CreateItemForm(initial={"title": ticket.title, "product_area": ticket.product_area}),
+            suggested_items=suggested_items(ticket),
+            suggested_duplicates=suggested_duplicates(ticket) if can["merge"] else [],
         )
     return context
 
@@ -259,8 +271,9 @@ def ticket_detail(request, pk):
     return render(request, "feedback/ticket_detail.html", _ticket_context(request, ticket))
 
 
-def _after_action(request, ticket, text: str | None = None, **forms):
-    """Success: redirect (or the refreshed panel for htmx). Failure: the page with the form."""
+def _after_action(request, ticket, text: str | None = None, *, undo_url: str = "", **forms):
+    """Success: the message (with "Undo" after a decline) and a redirect, or the refreshed panel
+    for htmx. Failure: the page with the form."""
     fresh = selectors.ticket_for_page(ticket.pk)
     if forms:
         context = _ticket_context(request, fresh, **forms)
@@ -268,12 +281,14 @@ def _after_action(request, ticket, text: str | None = None, **forms):
             "feedback/partials/ticket_main.html" if request.htmx else "feedback/ticket_detail.html"
         )
         return render(request, template, context, status=200 if request.htmx else 400)
-    if request.htmx:
-        context = _ticket_context(request, fresh)
-        context["flash"] = text
-        return render(request, "feedback/partials/ticket_main.html", context)
-    if text:
+    if text and undo_url:
+        flash_undo(request, text, undo_url=undo_url)
+    elif text:
         messages.success(request, text)
+    if request.htmx:
+        return render(
+            request, "feedback/partials/ticket_main.html", _ticket_context(request, fresh)
+        )
     return redirect(fresh)
 
 
@@ -290,7 +305,7 @@ def triage_ticket(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.ticket_triage(
+            done = services.ticket_triage(
                 ticket=ticket,
                 actor=request.user,
                 product_area=data["product_area"],
@@ -302,7 +317,8 @@ def triage_ticket(request, pk):
         except ValidationError as exc:
             form_add_service_error(form, exc)
         else:
-            return _after_action(request, ticket, f"#{ticket.pk} is triaged.")
+            text = f"#{ticket.pk} is {done.get_status_display().lower()}."
+            return _after_action(request, ticket, text, undo_url=_undo_url(done))
     return _after_action(request, ticket, triage_form=form)
 
 
@@ -313,11 +329,13 @@ def mark_duplicate(request, pk):
     if form.is_valid():
         kept = form.cleaned_data["kept"]
         try:
-            services.ticket_mark_duplicate(ticket=ticket, kept=kept, actor=request.user)
+            done = services.ticket_mark_duplicate(ticket=ticket, kept=kept, actor=request.user)
         except ValidationError as exc:
             form_add_service_error(form, exc)
         else:
-            messages.success(request, f"#{ticket.pk} is merged into #{kept.pk}.")
+            flash_undo(
+                request, f"#{ticket.pk} is merged into #{kept.pk}.", undo_url=_undo_url(done)
+            )
             if request.htmx:
                 response = render(request, "feedback/partials/empty.html")
                 response["HX-Redirect"] = kept.get_absolute_url()
@@ -374,3 +392,250 @@ def attachment(request, pk):
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Triage in a flow: the queue's inline panel, bulk actions, undo -----------------------------
+
+
+def _order(request) -> list[int]:
+    raw = request.POST.get("order") if request.method == "POST" else request.GET.get("order")
+    return [int(pk) for pk in (raw or "").split(",") if pk.isdigit()][:500]
+
+
+def _queue_row(request, pk, *, open_panel=False, oob=False, order=None, **forms) -> str:
+    """One ticket's row of the queue (a ``<tbody>``), its panel open or closed."""
+    ticket = selectors.tickets_for_triage().get(pk=pk)
+    order = order if order is not None else _order(request)
+    context = {"t": ticket, "open": open_panel, "oob": oob, "order": ",".join(map(str, order))}
+    if pk in order and order.index(pk) + 1 < len(order):
+        context["next_pk"] = order[order.index(pk) + 1]
+    if open_panel:
+        context.update(
+            can=permissions.ticket_actions(request.user, ticket),
+            triage_form=forms.get("triage_form") or _queue_triage_form(ticket),
+            decline_form=forms.get("decline_form") or DeclineForm(),
+            link_form=forms.get("link_form")
+            or LinkItemForm(initial={"item": ticket.roadmap_item_id}),
+            duplicate_form=forms.get("duplicate_form") or DuplicateForm(),
+            suggested_items=suggested_items(ticket),
+            suggested_duplicates=suggested_duplicates(ticket),
+            product_areas=selectors.product_areas(),
+        )
+    return render(request, "feedback/partials/triage_row.html", context).content.decode()
+
+
+def _queue_triage_form(ticket) -> TriageForm:
+    """The panel's triage form; a new ticket's status is preset to "triaged" (Save triages)."""
+    status = TicketStatus.TRIAGED if ticket.status == TicketStatus.NEW else ticket.status
+    initial = {
+        "product_area": ticket.product_area,
+        "category": ticket.category,
+        "impact": ticket.impact,
+        "status": status,
+    }
+    return TriageForm(ticket=ticket, initial=initial)
+
+
+@required(permissions.can_triage)
+def queue_panel(request, pk):
+    """The inline triage panel of one queue row (htmx), or the row closed again (``?close``).
+    Without JavaScript the row's "Triage" link opens the ticket page instead."""
+    get_object_or_404(FeedbackTicket, pk=pk)
+    if not request.htmx:
+        return redirect(reverse("feedback:detail", args=[pk]) + "#triage")
+    return HttpResponse(_queue_row(request, pk, open_panel="close" not in request.GET))
+
+
+def _undo_url(ticket) -> str:
+    action = getattr(ticket, "last_action", None)
+    return reverse("feedback:undo", args=[action.batch]) if action else ""
+
+
+def _queue_perform(request, ticket, action: str):
+    """Run one queue action; answer (message, ticket or None on failure, bound forms)."""
+    data = request.POST
+    if action == "triage":
+        form = TriageForm(data, ticket=ticket)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                done = services.ticket_triage(
+                    ticket=ticket,
+                    actor=request.user,
+                    product_area=d["product_area"],
+                    category=d["category"],
+                    impact=d["impact"],
+                    status=d["status"] or None,
+                    declined_reason=d["declined_reason"],
+                )
+            except ValidationError as exc:
+                form_add_service_error(form, exc)
+            else:
+                area = f"{done.product_area} · " if done.product_area else ""
+                text = (
+                    f"#{done.pk} is {done.get_status_display().lower()}: {area}"
+                    f"{done.get_category_display()}, {done.get_impact_display().lower()} impact."
+                )
+                return text, done, {}
+        return None, None, {"triage_form": form}
+    if action == "decline":
+        form = DeclineForm(data)
+        if form.is_valid():
+            try:
+                done = services.ticket_set_status(
+                    ticket=ticket,
+                    status=TicketStatus.DECLINED,
+                    actor=request.user,
+                    reason=form.cleaned_data["declined_reason"],
+                )
+            except ValidationError as exc:
+                form_add_service_error(form, exc)
+            else:
+                return f"#{done.pk} is declined.", done, {}
+        return None, None, {"decline_form": form}
+    if action == "link":
+        form = LinkItemForm(data)
+        if form.is_valid():
+            item = form.cleaned_data["item"]
+            done = services.ticket_link_item(ticket=ticket, item=item, actor=request.user)
+            text = f"#{done.pk} is linked to “{item}”." if item else f"#{done.pk} is unlinked."
+            return text, done, {}
+        return None, None, {"link_form": form}
+    form = DuplicateForm(data)
+    if form.is_valid():
+        kept = form.cleaned_data["kept"]
+        try:
+            done = services.ticket_mark_duplicate(ticket=ticket, kept=kept, actor=request.user)
+        except ValidationError as exc:
+            form_add_service_error(form, exc)
+        else:
+            return f"#{done.pk} is merged into #{kept.pk} {kept.title}.", done, {}
+    return None, None, {"duplicate_form": form}
+
+
+QUEUE_ACTIONS = ("triage", "decline", "link", "merge")
+
+
+@require_POST
+def queue_action(request, pk, action):
+    """One action from the queue's panel: triage, decline, link, merge. htmx gets the row back
+    (closed; with "save and next" the next row opens), plus the message, with "Undo" after a
+    decline or a merge. Without JavaScript: back to the queue with the message."""
+    ticket = _triage_ticket(request, pk)
+    if action not in QUEUE_ACTIONS:
+        raise Http404("No such action.")
+    text, done, forms = _queue_perform(request, ticket, action)
+    if done is None:
+        problems = [e for form in forms.values() for errs in form.errors.values() for e in errs]
+        messages.error(request, f"#{ticket.pk} is not changed: {' '.join(problems)}")
+        if not request.htmx:
+            return redirect(reverse("feedback:detail", args=[pk]) + "#triage")
+        return HttpResponse(_queue_row(request, pk, open_panel=True, **forms))
+    if undo_url := _undo_url(done):
+        flash_undo(request, text, undo_url=undo_url)
+    else:
+        messages.success(request, text)
+    if not request.htmx:
+        return redirect(_back_to_queue(request))
+    html = _queue_row(request, pk)
+    if action == "merge":  # the kept ticket's row shows its new account count
+        html += _queue_row(request, done.duplicate_of_id, oob=True)
+    order = _order(request)
+    if request.POST.get("then") == "next" and pk in order and order.index(pk) + 1 < len(order):
+        html += _queue_row(request, order[order.index(pk) + 1], open_panel=True, oob=True)
+    return HttpResponse(html)
+
+
+def _back_to_queue(request) -> str:
+    query = request.POST.get("query", "")
+    return reverse("feedback:triage") + (f"?{query}" if query else "")
+
+
+@require_POST
+def undo(request, batch):
+    """Undo a merge or a decline (the message's "Undo"): a service with its own rules."""
+    if not permissions.can_triage(request.user):
+        raise PermissionDenied(permissions.TRIAGE_REFUSED)
+    try:
+        restored = triage.feedback_undo(batch=batch, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        restored = []
+    else:
+        names = ", ".join(f"#{t.pk}" for t in restored)
+        status = restored[0].get_status_display().lower() if restored else ""
+        messages.success(
+            request, f"Undone: {names} {'is' if len(restored) == 1 else 'are'} {status} again."
+        )
+    if not request.htmx:
+        return redirect(restored[0] if restored else reverse("feedback:triage"))
+    current = request.htmx.current_url_abs_path or ""
+    if not current.startswith(reverse("feedback:triage")):
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    # On the queue: the rows of the tickets involved come back in place.
+    pks = {t.pk for t in restored} | {
+        a.kept_id for a in TriageAction.objects.filter(batch=batch) if a.kept_id
+    }
+    found = set(FeedbackTicket.objects.filter(pk__in=pks).values_list("pk", flat=True))
+    return HttpResponse(
+        "".join(_queue_row(request, pk, oob=True, order=[]) for pk in sorted(found))
+    )
+
+
+@require_POST
+def bulk(request):
+    """Bulk actions on the selected tickets: a confirmation naming how many first, then one
+    service call for the batch (all or nothing)."""
+    if not permissions.can_triage(request.user):
+        raise PermissionDenied(permissions.TRIAGE_REFUSED)
+    form = BulkForm(request.POST)
+    context = {"form": form, "query": request.POST.get("query", "")}
+    if form.is_valid() and not form.cleaned_data["confirmed"]:
+        count = len(set(form.cleaned_data["tickets"]))
+        context.update(
+            count=count,
+            action_label=dict(form.fields["action"].choices)[form.cleaned_data["action"]],
+        )
+        return _bulk_page(request, context)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            result = triage.feedback_bulk_apply(
+                ticket_ids=d["tickets"],
+                action=d["action"],
+                actor=request.user,
+                item=d["item"],
+                reason=d["declined_reason"],
+                expected=d["expected"],
+            )
+        except ValidationError as exc:
+            form_add_service_error(form, exc)
+        else:
+            text = _bulk_text(result, d)
+            if result.undoable:
+                flash_undo(request, text, undo_url=reverse("feedback:undo", args=[result.batch]))
+            else:
+                messages.success(request, text)
+            if not request.htmx:
+                return redirect(_back_to_queue(request))
+            response = HttpResponse("")
+            response["HX-Trigger"] = "triage-changed"
+            return response
+    return _bulk_page(request, context)
+
+
+def _bulk_text(result, data) -> str:
+    n = f"{result.count} ticket{'s' if result.count != 1 else ''}"
+    if result.action == "triage":
+        return f"{n} marked triaged."
+    if result.action == "link":
+        return f"{n} linked to “{data['item']}”."
+    return f"{n} declined."
+
+
+def _bulk_page(request, context):
+    if request.htmx:
+        return render(request, "feedback/partials/bulk_confirm.html", context)
+    return render(request, "feedback/bulk_confirm.html", context)

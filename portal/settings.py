@@ -161,6 +161,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After django-htmx (it reads request.htmx), before messages on the way out.
+    "portal.flash.HtmxMessagesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 

@@ -8,11 +8,13 @@ from django.db.models.functions import RowNumber
 from portal.models import Account
 
 from .breakdown import money_short
+from .cards import card_urls
 from .choices import BOARD_STATUSES, OPEN_STATUSES
 from .demand import demand_sources
 from .models import RoadmapItem, ScoreSnapshot, Vote
 
-BOARD_COLUMN_SIZE = 50
+# Cards per column at first and per "load more" (the board's first screen shows far fewer).
+BOARD_COLUMN_SIZE = 20
 # The order of a board column; the ``roadmap_board_order`` index serves it.
 BOARD_ORDER = (F("rank").asc(nulls_last=True), F("score").desc(), F("id").asc())
 TREND_POINTS = 12
@@ -46,7 +48,9 @@ def board_columns(
     (cards, totals, trend lines)."""
     offsets = offsets or {}
     limits = limits or {}
-    cards = queryset.filter(status__in=BOARD_STATUSES).defer("description", "score_breakdown")
+    # Only what a card shows (no owner join, no description, not the whole breakdown): the
+    # columns, and the SQL compiler's work for four UNION parts, stay small.
+    cards = queryset.filter(status__in=BOARD_STATUSES).select_related(None).only(*CARD_FIELDS)
     # Only the breakdown's headline numbers: the card does not need the whole JSON document.
     cards = cards.annotate(**{f"b_{key}": KT(f"score_breakdown__{key}") for key in CARD_KEYS})
     if connection.features.supports_slicing_ordering_in_compound:
@@ -78,8 +82,9 @@ def board_columns(
         .values_list("status", "n")
     )
     attach_trends(items)
+    urls = card_urls()
     for item in items:
-        item.facts = card_facts(item)
+        item.facts = card_facts(item, urls=urls)
     columns = []
     for status in BOARD_STATUSES:
         cards = [i for i in items if i.status == status]
@@ -90,6 +95,7 @@ def board_columns(
                 "label": status.label,
                 "items": cards,
                 "total": totals.get(status, 0),
+                "shown": shown,
                 "next_offset": shown if shown < totals.get(status, 0) else None,
                 "open": status in OPEN_STATUSES,
             }
@@ -101,16 +107,21 @@ def _board_key(item) -> tuple:
     return (item.rank is None, item.rank or 0, -item.score, item.pk)
 
 
+CARD_FIELDS = ("id", "title", "status", "product_area", "score", "rank")
 CARD_KEYS = ("votes", "accounts", "total_arr", "consensus", "cs_reps", "consensus_threshold")
 
 
-def card_facts(item: RoadmapItem) -> dict:
-    """What a board card shows, formatted once here: a board renders up to 200 cards."""
+def card_facts(item: RoadmapItem, *, urls: dict[str, str] | None = None) -> dict:
+    """What a board card shows, formatted once here (``urls``: :func:`roadmap.cards.card_urls`,
+    reversed once per board)."""
+    urls = urls or card_urls()
     votes, accounts = int(item.b_votes or 0), int(item.b_accounts or 0)
     # Strings, not numbers: the template engine localises every number it prints, which costs
     # more than the rest of a card.
     return {
         "pk": str(item.pk),
+        "url": urls["detail"].format(item.pk),
+        "move_url": urls["move"].format(item.pk),
         "rank": f"#{item.rank}" if item.rank else "",
         "score": f"{item.score:.2f}",
         "votes": f"{votes} vote{'' if votes == 1 else 's'}",

@@ -18,7 +18,8 @@ from portal.filterbar import FilterBarMixin, filter_bar_for
 from portal.viewmixins import ServiceFormMixin
 
 from . import selectors, services
-from .choices import BOARD_STATUSES, ItemStatus
+from .cards import render_cards
+from .choices import BOARD_STATUSES
 from .features import with_feature_keys
 from .filtersets import RoadmapItemFilterSet
 from .forms import MoveForm, RoadmapItemForm, ScoringPolicyForm, VoteForm
@@ -56,7 +57,10 @@ class BoardView(PermissionRequiredMixin, TemplateView):
             column = selectors.board_columns(queryset.filter(status=more), offsets={more: offset})[
                 BOARD_STATUSES.index(more)
             ]
+            self._cards([column])
             return render(request, "roadmap/partials/column_cards.html", self._ctx(column=column))
+        columns = selectors.board_columns(queryset, limits=limits)
+        self._cards(columns)
         context = self._ctx(
             filterset=filterset,
             bar=filter_bar_for(
@@ -66,7 +70,7 @@ class BoardView(PermissionRequiredMixin, TemplateView):
                 labels=FILTER_BAR_LABELS,
                 choices={"product_area": _area_choices()},
             ),
-            columns=selectors.board_columns(queryset, limits=limits),
+            columns=columns,
             state=ScoringState.objects.filter(pk=1).first(),
             query=_query_without(request, "more", "offset"),
         )
@@ -74,11 +78,22 @@ class BoardView(PermissionRequiredMixin, TemplateView):
             return render(request, "roadmap/partials/board.html", context)
         return render(request, self.template_name, context)
 
+    def _cards(self, columns) -> None:
+        render_cards(
+            [item for column in columns for item in column["items"]],
+            request=self.request,
+            can_move=can_move_item(self.request.user),
+            next_url=self._next_url(),
+        )
+
+    def _next_url(self) -> str:
+        query = _query_without(self.request, "more", "offset")
+        return self.request.path + (f"?{query}" if query else "")
+
     def _ctx(self, **extra):
         return {
             "can_move": can_move_item(self.request.user),
-            "move_choices": [(s.value, s.label) for s in ItemStatus],
-            "next_url": self.request.get_full_path(),
+            "next_url": self._next_url(),
             "query": _query_without(self.request, "more", "offset"),
             **extra,
         }
@@ -253,9 +268,18 @@ def item_vote(request, pk):
                 request,
                 f"Your vote for {vote.account} is {verb}. The ranking updates in a moment.",
             )
+            if request.htmx:
+                return _item_page(request, item.pk)
             return redirect(item)
-    context = {"item": item, **item_context(request, item, vote_form=form)}
-    return render(request, "roadmap/item_detail.html", context, status=422)
+    return _item_page(request, item.pk, status=200 if request.htmx else 422, vote_form=form)
+
+
+def _item_page(request, pk: int, *, status: int = 200, **forms):
+    """The item page after an action (htmx swaps its changed regions; the message comes out of
+    band), or with a failed action's form."""
+    item = get_object_or_404(with_feature_keys(selectors.items_for_lists()), pk=pk)
+    context = {"item": item, "object": item, **item_context(request, item, **forms)}
+    return render(request, "roadmap/item_detail.html", context, status=status)
 
 
 @require_POST
@@ -265,6 +289,12 @@ def vote_withdraw(request, pk):
     services.vote_withdraw(vote=vote, actor=request.user)
     messages.success(request, f"Your vote for {vote.account} on “{vote.item}” is withdrawn.")
     next_url = request.POST.get("next")
+    if request.htmx and next_url == "my-votes":
+        view = MyVotesView()
+        view.setup(request)
+        return view.get(request)
+    if request.htmx:
+        return _item_page(request, vote.item_id)
     if next_url == "my-votes":
         return redirect("roadmap:my-votes")
     return redirect(vote.item)
@@ -288,11 +318,13 @@ def item_move(request, pk):
     if form.errors:
         context = {"item": item, **item_context(request, item, move_form=form)}
         return render(request, "roadmap/item_detail.html", context, status=422)
+    messages.success(request, f"“{item}” moved to {item.get_status_display()}.")
     if request.htmx:
-        response = HttpResponse(status=204)
+        # The message comes out of band (portal.flash); the board reloads its columns (counts,
+        # ranks) on the trigger.
+        response = HttpResponse("")
         response["HX-Trigger"] = "roadmap-moved"
         return response
-    messages.success(request, f"“{item}” moved to {item.get_status_display()}.")
     return redirect(_next_url(request))
 
 

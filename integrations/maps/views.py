@@ -193,11 +193,12 @@ def _criterion_response(request, criterion, *, tick_form=None, untick_form=None,
     if not request.htmx:
         return _point_page(request, point, rejected={"pk": criterion.pk, **row})
     criterion = next(c for c in point.criteria.all() if c.pk == criterion.pk)
-    return render(
-        request,
-        "integrations/maps/partials/criterion_swap.html",
-        {"point": point, "c": criterion, **row},
-    )
+    context = {"point": point, "c": criterion, "history": selectors.point_history(point), **row}
+    return render(request, "integrations/maps/partials/criterion_swap.html", context)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _criterion(pk) -> AcceptanceCriterion:
@@ -215,8 +216,7 @@ def criterion_tick(request, pk):
         except SERVICE_ERRORS as exc:
             form_add_service_error(form, exc)
         else:
-            if not request.htmx:
-                messages.success(request, "Criterion ticked.")
+            messages.success(request, f"Ticked: “{_short(criterion.text)}”.")
             return _criterion_response(request, criterion)
     return _criterion_response(request, criterion, tick_form=form)
 
@@ -229,8 +229,7 @@ def criterion_verify(request, pk):
         services.criterion_verify(criterion=criterion, actor=request.user)
     except SERVICE_ERRORS as exc:
         return _criterion_response(request, criterion, errors=service_error_messages(exc))
-    if not request.htmx:
-        messages.success(request, "Criterion verified.")
+    messages.success(request, f"Verified: “{_short(criterion.text)}”.")
     return _criterion_response(request, criterion)
 
 
@@ -247,8 +246,7 @@ def criterion_untick(request, pk):
         except SERVICE_ERRORS as exc:
             form_add_service_error(form, exc)
         else:
-            if not request.htmx:
-                messages.success(request, "Criterion un-ticked.")
+            messages.success(request, f"Un-ticked: “{_short(criterion.text)}”.")
             return _criterion_response(request, criterion)
     return _criterion_response(request, criterion, untick_form=form)
 

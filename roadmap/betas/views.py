@@ -208,11 +208,12 @@ def _program_csv(program: BetaProgram, which: str):
     return csv_response(filename=f"beta-{program.pk}-{which}.csv", header=header, rows=rows)
 
 
-def _program_page(request, program_pk: int, **forms):
-    """The program page again, with the failed action's form (status 422)."""
+def _program_page(request, program_pk: int, *, status: int = 422, **forms):
+    """The program page again, with the failed action's form (status 422), or after an htmx
+    action (200: htmx swaps the regions it changed)."""
     program = get_object_or_404(selectors.programs_for_list(), pk=program_pk)
     context = program_context(request, program, **forms)
-    return render(request, DETAIL_TEMPLATE, context, status=422)
+    return render(request, DETAIL_TEMPLATE, context, status=status)
 
 
 @require_POST
@@ -231,7 +232,12 @@ def nominate(request, pk):
             form_add_service_error(form, exc)
         else:
             messages.success(request, f"{account} is nominated for {program}.")
+            if request.htmx:  # the page's changed regions are swapped; the message out of band
+                return _program_page(request, program.pk, status=200)
             return redirect(f"{program.get_absolute_url()}#participants")
+    if request.htmx:  # the form's errors show at the top of the page: say it in the message
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return _program_page(request, program.pk, status=200, nominate_form=form)
     return _program_page(request, program.pk, nominate_form=form)
 
 

@@ -56,6 +56,8 @@ PAGE_OBJECTS = {
     "mark-duplicate": "ticket",
     "link-item": "ticket",
     "create-item": "ticket",
+    "queue-panel": "ticket",
+    "queue-action": "ticket",
     "attachment": "attachment",
     "map-import-preview": "pending",
     "map-detail": "map",
@@ -177,6 +179,8 @@ def page_cases(world) -> list[Case]:
         for kind, kw in re.findall(r"<(?:(\w+):)?(\w+)>", route):
             if kind == "slug":
                 kwargs[kw] = "map-kpis"
+            elif kind == "uuid":  # an undo link: the role check comes before the lookup
+                kwargs[kw] = "00000000-0000-0000-0000-000000000000"
             else:
                 kwargs[kw] = world[PAGE_OBJECTS[name]].pk
         namespace = _namespace(route)

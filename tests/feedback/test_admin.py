@@ -4,6 +4,7 @@ deleted, and the triage edit goes through the triage service."""
 import pytest
 from django.urls import reverse
 
+from feedback import services
 from feedback.models import FeedbackTicket, IdempotencyKey, ShipNotification
 from portal.models import User
 
@@ -34,6 +35,9 @@ def test_every_feedback_admin_page_opens(admin_client, cs_rep):
         "idempotencykey": IdempotencyKey.objects.create(
             key="k", user=cs_rep, request_hash="h", status_code=201, response="[]"
         ),
+        "triageaction": services.ticket_set_status(
+            ticket=TicketFactory(), status="declined", actor=cs_rep, reason="Out of scope"
+        ).last_action,
     }
     for model, obj in objects.items():
         changelist = admin_client.get(reverse(f"admin:feedback_{model}_changelist") + "?q=a")

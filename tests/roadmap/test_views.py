@@ -81,19 +81,36 @@ def test_board_filters(client_for, cs_rep):
     assert titles("?q=beta") == {"Beta thing"}
 
 
-def test_board_columns_show_50_and_load_more(client_for, cs_rep):
-    _ranked_items(120)
+def test_board_columns_show_20_and_load_more(client_for, cs_rep):
+    _ranked_items(50)
     client = client_for(cs_rep)
     html = client.get(BOARD).content.decode()
-    assert html.count('class="card roadmap-card"') == 100  # 60 + 60 items, 50 shown in each
-    assert "more=under_consideration&amp;offset=50" in html
-    more = client.get(BOARD + "?more=under_consideration&offset=50", HTTP_HX_REQUEST="true")
+    assert html.count('class="card roadmap-card"') == 40  # 25 + 25 items, 20 shown in each
+    assert "more=under_consideration&amp;offset=20" in html
+    assert "Load more (20 of 25 shown)" in html
+    more = client.get(BOARD + "?more=under_consideration&offset=20", HTTP_HX_REQUEST="true")
     part = more.content.decode()
-    assert part.count('class="card roadmap-card"') == 10
-    assert "<html" not in part and "offset=60" not in part
+    assert part.count('class="card roadmap-card"') == 5
+    assert "<html" not in part and "offset=25" not in part
     # Without JavaScript the link shows the longer column on the full page.
-    full = client.get(BOARD + "?more=under_consideration&offset=50").content.decode()
-    assert full.count('class="card roadmap-card"') == 110
+    full = client.get(BOARD + "?more=under_consideration&offset=20").content.decode()
+    assert full.count('class="card roadmap-card"') == 45
+
+
+def test_cached_cards_follow_the_item(client_for, pm):
+    """A card's cached fragment is keyed by what it shows: a new score, title or rank shows at
+    once; the move form's CSRF field is filled per request."""
+    item = RoadmapItemFactory(title="Cached card", rank=3, score=2)
+    client = client_for(pm)
+    first = client.get(BOARD).content.decode()
+    assert "Cached card" in first and ">#3<" in first
+    RoadmapItem.objects.filter(pk=item.pk).update(title="Renamed card", rank=1, score=9)
+    again = client.get(BOARD).content.decode()
+    assert "Renamed card" in again and ">#1<" in again and "9.00" in again
+    assert 'name="csrfmiddlewaretoken"' in again and "\x00" not in again
+    # A rep sees the same card from the cache's other entry: no move form at all.
+    rep_page = client_for(CsRepFactory()).get(BOARD).content.decode()
+    assert "Renamed card" in rep_page and "csrfmiddlewaretoken" not in rep_page.split("board")[-1]
 
 
 @pytest.mark.parametrize("n", [10, 1000])
@@ -125,8 +142,10 @@ def test_pm_moves_a_card_with_the_form_and_with_htmx(
     assert item.status == "planned"
     assert item.rank == 1  # recomputed after the move (eager Celery)
     response = client.post(url, {"status": "shipped"}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 204
+    assert response.status_code == 200  # the message, out of band (portal.flash)
     assert response["HX-Trigger"] == "roadmap-moved"
+    assert 'hx-swap-oob="innerHTML"' in response.content.decode()
+    assert f"“{item.title}” moved to Shipped." in response.content.decode()
     item.refresh_from_db()
     assert item.status == "shipped"
     assert OutboxEvent.objects.filter(topic="item_shipped").count() == 1
