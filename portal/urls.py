@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from oauth2_provider import views as oauth2_views
 
-from . import errorpages, oidc, views
+from . import errorpages, health, oidc, views
 from .api.views import ApiNotFoundView
 from .apiaccess import views as apiaccess_views
 
@@ -21,6 +21,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", views.HomeView.as_view(), name="home"),
     path("favicon.ico", errorpages.favicon, name="favicon"),
     path("search/", views.search_view, name="search"),
