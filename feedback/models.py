@@ -8,6 +8,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from portal.models import Account
+from portal.textlimits import LONG, MEDIUM, SHORT, bounded_text
 
 from .choices import NO_DEMAND_STATUSES, Category, Impact, Source, TicketStatus
 
@@ -46,16 +47,16 @@ class FeedbackTicket(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submitted_feedback"
     )
     title = models.CharField(max_length=200)
-    description = models.TextField(help_text="Markdown: what the customer needs and why.")
+    description = bounded_text(LONG, help_text="Markdown: what the customer needs and why.")
     category = models.CharField(max_length=20, choices=Category.choices)
     impact = models.CharField(max_length=10, choices=Impact.choices, db_index=True)
     source = models.CharField("source channel", max_length=20, choices=Source.choices)
     product_area = models.CharField(max_length=80, blank=True, db_index=True)
-    customer_quote = models.TextField(blank=True, help_text="The customer's own words.")
+    customer_quote = bounded_text(MEDIUM, blank=True, help_text="The customer's own words.")
     status = models.CharField(
         max_length=20, choices=TicketStatus.choices, default=TicketStatus.NEW, db_index=True
     )
-    declined_reason = models.TextField(blank=True)
+    declined_reason = bounded_text(SHORT, blank=True)
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
     )
@@ -127,7 +128,7 @@ class TicketAccount(models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="joined_feedback"
     )
-    note = models.TextField(blank=True)
+    note = bounded_text(SHORT, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

@@ -61,20 +61,43 @@ class Account(models.Model):
         blank=True,
         help_text="Group id in product analytics events.",
     )
-    tier = models.CharField(max_length=20, choices=Tier.choices, default=Tier.SMB, db_index=True)
+    # Tier, ARR and health may be unknown (NULL): a CRM company created without them stays
+    # unknown rather than getting invented values; pages show "unknown" and the priority engine
+    # counts an unknown tier as SMB and an unknown ARR as 0, and says so in its explanation.
+    tier = models.CharField(
+        max_length=20,
+        choices=Tier.choices,
+        default=Tier.SMB,
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Empty: unknown.",
+    )
     arr = models.DecimalField(
-        "ARR", max_digits=14, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+        "ARR",
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Empty: unknown.",
     )
     health_score = models.PositiveSmallIntegerField(
-        default=70, validators=[MinValueValidator(0), MaxValueValidator(100)]
+        default=70,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Empty: unknown.",
     )
     health_band = models.GeneratedField(
         expression=Case(
+            When(health_score__isnull=True, then=Value(None)),
             When(health_score__lt=HEALTH_YELLOW_FROM, then=Value(HealthBand.RED)),
             When(health_score__lt=HEALTH_GREEN_FROM, then=Value(HealthBand.YELLOW)),
             default=Value(HealthBand.GREEN),
         ),
-        output_field=models.CharField(max_length=10, choices=HealthBand.choices),
+        output_field=models.CharField(max_length=10, choices=HealthBand.choices, null=True),
         db_persist=True,
     )
     segment = models.CharField(

@@ -5,9 +5,10 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from oauth2_provider import views as oauth2_views
 
-from . import oidc, views
+from . import health, oidc, views
 from .api.views import ApiNotFoundView
 from .apiaccess import views as apiaccess_views
+from .observability import views as observability_views
 
 api_v1 = [
     path("", include("portal.api.urls")),
@@ -19,6 +20,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", views.HomeView.as_view(), name="home"),
     path("inbox/", views.InboxView.as_view(), name="inbox"),
     path("inbox/read-all", views.inbox_mark_all_read_view, name="inbox-read-all"),
@@ -57,6 +60,7 @@ urlpatterns = [
         login_not_required(oidc.PortalAuthenticationCallbackView.as_view()),
         name="oidc_authentication_callback",
     ),
+    path("metrics", observability_views.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     re_path(r"^api/v1/", ApiNotFoundView.as_view(), name="api-not-found"),

@@ -16,7 +16,8 @@ def item_demand(rows: list[tuple]) -> dict[int, dict]:
     out: dict[int, dict] = {}
     for row in rows:
         (item_id, account_id, name, tier, arr, n_votes, n_other, contribution) = row[:8]
-        (demand, accounts, total_arr, votes, other, voting_accounts, reps) = row[8:]
+        (demand, accounts, total_arr, votes, other, voting_accounts, reps) = row[8:15]
+        tier_unknown, arr_unknown = row[15:17]
         entry = out.setdefault(
             item_id,
             {
@@ -27,6 +28,8 @@ def item_demand(rows: list[tuple]) -> dict[int, dict]:
                 "votes": int(votes),
                 "feedback": int(other),
                 "cs_reps": int(reps),
+                "tier_unknown": int(tier_unknown or 0),
+                "arr_unknown": int(arr_unknown or 0),
                 "top_accounts": [],
             },
         )
@@ -34,8 +37,8 @@ def item_demand(rows: list[tuple]) -> dict[int, dict]:
             {
                 "id": account_id,
                 "name": name,
-                "tier": tier,
-                "arr": _num(arr),
+                "tier": tier or "unknown",
+                "arr": None if arr is None else _num(arr),
                 "voted": int(n_votes) > 0,
                 "feedback": int(n_other),
                 "contribution": round(_num(contribution), 4),
@@ -113,6 +116,18 @@ def explain(b: dict) -> list[str]:
             "Each account counts once, by its strongest signal, weighted by tier, ARR and "
             "expected health impact."
         ]
+        unknown = []
+        if b.get("tier_unknown"):
+            unknown.append(
+                f"{_plural(b['tier_unknown'], 'account')} with an unknown tier weighted as SMB "
+                "(the lowest tier)"
+            )
+        if b.get("arr_unknown"):
+            unknown.append(
+                f"{_plural(b['arr_unknown'], 'account')} with an unknown ARR counted as $0 ARR"
+            )
+        if unknown:
+            lines.append("Unknown CRM values: " + "; ".join(unknown) + ".")
     if b["consensus"]:
         lines.append(
             f"{_plural(b['cs_reps'], 'CS rep')} voted for it: CS consensus reached "

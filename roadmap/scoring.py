@@ -109,9 +109,15 @@ def demand_sql(
     WITH signals AS ({union}),
     accounts AS (
         -- An account's weight without the signal factor: computed once per account, in floats.
+        -- Unknown values are explicit: an unknown tier weighs as SMB (the lowest), an unknown
+        -- ARR as 0; the flags carry them to the explanation.
         SELECT a.id, CAST(a.arr AS DOUBLE PRECISION) AS arr,
-            (CASE a.tier WHEN 'enterprise' THEN %s WHEN 'mid_market' THEN %s ELSE %s END)
-            * (1 + LN(1 + CAST(a.arr AS DOUBLE PRECISION) / %s) / LN(10)) AS weight
+            (CASE WHEN a.tier IS NULL THEN %s
+                  WHEN a.tier = 'enterprise' THEN %s WHEN a.tier = 'mid_market' THEN %s
+                  ELSE %s END)
+            * (1 + LN(1 + COALESCE(CAST(a.arr AS DOUBLE PRECISION), 0) / %s) / LN(10)) AS weight,
+            CASE WHEN a.tier IS NULL THEN 1 ELSE 0 END AS tier_unknown,
+            CASE WHEN a.arr IS NULL THEN 1 ELSE 0 END AS arr_unknown
         FROM portal_account a
     ),
     per_account AS (
@@ -125,14 +131,15 @@ def demand_sql(
     ),
     weighted AS (
         SELECT p.item_id, p.account_id, p.n_votes, p.n_other, p.vote_rep, a.arr,
-            p.factor * a.weight AS contribution
+            a.tier_unknown, a.arr_unknown, p.factor * a.weight AS contribution
         FROM per_account p INNER JOIN accounts a ON a.id = p.account_id
     ),
     totals AS (
         SELECT w.item_id, SUM(w.contribution) AS demand, COUNT(*) AS accounts,
             SUM(w.arr) AS total_arr, SUM(w.n_votes) AS votes, SUM(w.n_other) AS other_signals,
             SUM(CASE WHEN w.n_votes > 0 THEN 1 ELSE 0 END) AS voting_accounts,
-            COUNT(DISTINCT w.vote_rep) AS reps
+            COUNT(DISTINCT w.vote_rep) AS reps,
+            SUM(w.tier_unknown) AS tier_unknown, SUM(w.arr_unknown) AS arr_unknown
         FROM weighted w GROUP BY w.item_id
     ),
     top AS (
@@ -145,12 +152,13 @@ def demand_sql(
     )
     SELECT t.item_id, t.account_id, a.name, a.tier, t.arr, t.n_votes, t.n_other, t.contribution,
         tot.demand, tot.accounts, tot.total_arr, tot.votes, tot.other_signals,
-        tot.voting_accounts, tot.reps
+        tot.voting_accounts, tot.reps, tot.tier_unknown, tot.arr_unknown
     FROM top t INNER JOIN totals tot ON tot.item_id = t.item_id
     INNER JOIN portal_account a ON a.id = t.account_id
     ORDER BY t.item_id, t.pos
     """  # noqa: S608
     params += [
+        float(tiers["smb"]),
         float(tiers["enterprise"]),
         float(tiers["mid_market"]),
         float(tiers["smb"]),
@@ -193,8 +201,12 @@ def _rank_key(score: Decimal, accounts: int, pk: int) -> tuple:
     return (-score, -accounts, pk)
 
 
+WRITE_CHUNK = 2000
+
+
 def _update_items(rows: list[tuple], now, *, ranks_only: bool = False) -> None:
-    """One bulk UPDATE: (id, score, rank, breakdown) rows, or (id, rank) with ``ranks_only``."""
+    """Bulk UPDATEs: (id, score, rank, breakdown) rows, or (id, rank) with ``ranks_only``.
+    ``scored_at`` is when the item's score, rank or breakdown last changed."""
     if not rows:
         return
     table = RoadmapItem._meta.db_table
@@ -209,19 +221,26 @@ def _update_items(rows: list[tuple], now, *, ranks_only: bool = False) -> None:
                     [[r[0] for r in rows], [r[1] for r in rows]],
                 )
                 return
-            cursor.execute(
-                f"UPDATE {table} AS i SET score = v.score, rank = v.rank, "  # noqa: S608
-                "score_breakdown = v.breakdown::jsonb, scored_at = %s "
-                "FROM unnest(%s::bigint[], %s::numeric[], %s::integer[], %s::text[]) "
-                "AS v(id, score, rank, breakdown) WHERE i.id = v.id",
-                [
-                    now,
-                    [r[0] for r in rows],
-                    [r[1] for r in rows],
-                    [r[2] for r in rows],
-                    [json.dumps(r[3]) for r in rows],
-                ],
-            )
+            # Only rows whose score, rank or breakdown changed are written (a nightly run over
+            # a quiet catalogue writes next to nothing), in chunks so that the JSON of every
+            # breakdown is never held in memory at once.
+            for start in range(0, len(rows), WRITE_CHUNK):
+                chunk = rows[start : start + WRITE_CHUNK]
+                cursor.execute(
+                    f"UPDATE {table} AS i SET score = v.score, rank = v.rank, "  # noqa: S608
+                    "score_breakdown = v.breakdown::jsonb, scored_at = %s "
+                    "FROM unnest(%s::bigint[], %s::numeric[], %s::integer[], %s::text[]) "
+                    "AS v(id, score, rank, breakdown) WHERE i.id = v.id AND "
+                    "(i.score, i.rank, i.score_breakdown) IS DISTINCT FROM "
+                    "(v.score, v.rank, v.breakdown::jsonb)",
+                    [
+                        now,
+                        [r[0] for r in chunk],
+                        [r[1] for r in chunk],
+                        [r[2] for r in chunk],
+                        [json.dumps(r[3]) for r in chunk],
+                    ],
+                )
         return
     if ranks_only:
         objs = [RoadmapItem(pk=pk, rank=rank) for pk, rank in rows]
@@ -321,11 +340,10 @@ def priorities_recompute() -> RecomputeResult:
     scored = _score(items, _fetch_demand(policy), policy)
     order = sorted(scored, key=lambda pk: _rank_key(scored[pk][2], scored[pk][3]["accounts"], pk))
 
-    writes, snapshots, changes = [], [], []
+    writes, changes = [], []
     for position, pk in enumerate(order, start=1):
         title, old_rank, score, b = scored[pk]
         writes.append((pk, score, position, b))
-        snapshots.append(_snapshot(pk, now, score, position, b, policy))
         if old_rank != position:
             changes.append(_change(pk, title, old_rank, position, score))
     # Shipped and declined items keep their last score but leave the ranking.
@@ -334,7 +352,14 @@ def priorities_recompute() -> RecomputeResult:
         changes += [_change(pk, title, rank, None, None) for pk, title, rank in closed_ranked]
 
     _update_items(writes, now)
-    ScoreSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+    # Every item's snapshot (the trend lines), built and inserted a chunk at a time.
+    for start in range(0, len(writes), WRITE_CHUNK):
+        ScoreSnapshot.objects.bulk_create(
+            [
+                _snapshot(pk, now, score, position, b, policy)
+                for pk, score, position, b in writes[start : start + WRITE_CHUNK]
+            ]
+        )
     _record_rank_events(changes)
     return _finish(started=started, now=now, items=len(writes), changes=len(changes), policy=policy)
 

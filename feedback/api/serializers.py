@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from portal.api.strict import StrictFieldsMixin
 from roadmap.models import RoadmapItem
 
 from .. import services
@@ -7,7 +8,7 @@ from ..choices import Category, Impact
 from ..models import SUBMIT_FIELDS, FeedbackTicket
 
 
-class FeedbackSubmitSerializer(serializers.ModelSerializer):
+class FeedbackSubmitSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """One feedback item as the CS–Product API receives it (the fields the submit form has)."""
 
     class Meta:
@@ -104,7 +105,7 @@ class TicketSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
-class TicketTriageSerializer(serializers.Serializer):
+class TicketTriageSerializer(StrictFieldsMixin, serializers.Serializer):
     """What a PM may change through the API: triage fields, status (workflow) and the item."""
 
     product_area = serializers.CharField(max_length=80, required=False, allow_blank=True)

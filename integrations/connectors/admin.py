@@ -4,12 +4,15 @@ from django.db import models
 
 from integrations.models import (
     AdoptionInsight,
+    AnalyticsGroupMember,
     Connection,
     Delivery,
     DeliveryStatus,
     FeatureUsage,
+    HeldEvent,
     JiraIssueRequest,
     ProcessedMessage,
+    RecordReport,
     SyncedRecord,
     SyncRun,
     WebhookReceipt,
@@ -179,3 +182,30 @@ class JiraIssueRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["item__title", "issue_key"]
     list_select_related = ["item", "requested_by"]
     readonly_fields = [f.name for f in JiraIssueRequest._meta.fields]
+
+
+@admin.register(RecordReport)
+class RecordReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "connection", "outcome", "external_id", "reason", "run"]
+    list_filter = ["connection", "outcome"]
+    search_fields = ["external_id", "reason"]
+    list_select_related = ["connection", "run"]
+    readonly_fields = [f.name for f in RecordReport._meta.fields]
+
+
+@admin.register(HeldEvent)
+class HeldEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["received_at", "connection", "message_id", "event", "account_ref", "reason"]
+    list_filter = ["connection", "reason"]
+    search_fields = ["message_id", "account_ref", "user_id", "event"]
+    list_select_related = ["connection"]
+    readonly_fields = [f.name for f in HeldEvent._meta.fields]
+
+
+@admin.register(AnalyticsGroupMember)
+class AnalyticsGroupMemberAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["user_id", "group_id", "connection", "updated_at"]
+    list_filter = ["connection"]
+    search_fields = ["user_id", "group_id"]
+    list_select_related = ["connection"]
+    readonly_fields = [f.name for f in AnalyticsGroupMember._meta.fields]

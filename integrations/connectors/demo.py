@@ -32,7 +32,17 @@ CONNECTIONS = [
         "https://api.hubapi.com",
         "CONNECTOR_HUBSPOT_TOKEN",
         "",
-        {},
+        {
+            # HubSpot's industry values → the portal's segments (docs/connectors.md).
+            "segment_map": {
+                "HOSPITAL_HEALTH_CARE": "healthcare",
+                "FINANCIAL_SERVICES": "fintech",
+                "RETAIL": "retail",
+                "MACHINERY": "manufacturing",
+                "GOVERNMENT_ADMINISTRATION": "public_sector",
+                "COMPUTER_SOFTWARE": "saas",
+            }
+        },
     ),
     (
         "Segment (product usage)",

@@ -18,7 +18,8 @@ class Connector:
     name ``base_url``); ``syncer`` pulls (a ``Syncer`` subclass), ``import_syncer`` imports files;
     ``webhook`` is the inbound webhook view (served at ``hooks/<kind>/<pk>``, URL name
     ``hook-<kind>``); ``client`` is the HTTP client class; ``outbound`` connections receive outbox
-    events."""
+    events; ``settings_summary(settings) -> [(setting, value in effect, note)]`` is shown on the
+    connection page (defaults included)."""
 
     kind: str
     client: type | None = None
@@ -28,6 +29,9 @@ class Connector:
     needs_base_url: bool = False
     outbound: bool = False
     validate_settings: Callable[[dict], dict[str, str]] = field(default=lambda settings: {})
+    settings_summary: Callable[[dict], list[tuple[str, str, str]]] = field(
+        default=lambda settings: []
+    )
 
     @property
     def is_pull(self) -> bool:

@@ -19,6 +19,7 @@ from integrations.models import Connection, RunKind, RunStatus, SyncRun
 
 from .background import task_on_commit
 from .registry import connector_for
+from .reports import record_reports_write
 from .syncing import PageResult, Syncer
 from .transport import TransportError
 
@@ -138,6 +139,7 @@ def _commit_page(run, attempt, result: PageResult, cursor: dict, *, count_page=T
     )
     if not updated:
         raise RunTakenOver
+    record_reports_write(connection_id=run.connection_id, run_id=run.pk, reports=result.reports)
     if run.kind == RunKind.PULL:  # an import's cursor is its file's, not the connection's
         Connection.objects.filter(pk=run.connection_id).update(cursor=cursor)
 

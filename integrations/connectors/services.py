@@ -24,10 +24,11 @@ from integrations.models import (
 )
 from roadmap.models import RoadmapItem
 
-from .analytics.sync import AnalyticsImportSyncer, usage_apply_events
+from .analytics.sync import AnalyticsImportSyncer, held_events_release, usage_apply_events
 from .background import task_on_commit
 from .jira.client import JiraClient
 from .jira.sync import jira_issue_apply
+from .reports import record_reports_write
 from .runs import RunAlreadyActive, sync_run_request
 from .syncing import PageResult
 from .transport import TransportError
@@ -102,22 +103,54 @@ def webhook_receipt_record(*, connection: Connection, delivery_id: str, event: s
     return True
 
 
+JIRA_APPLIED_EVENTS = ("jira:issue_created", "jira:issue_updated")
+
+
 @transaction.atomic
-def jira_webhook_receive(*, connection: Connection, issue: dict, delivery_id: str) -> str:
-    """A ``jira:issue_updated`` delivery: recorded once, then the issue applied like a pulled one
-    (a status "done" ships the item and requests a recompute). Returns ``duplicate``, ``updated``
-    or ``unchanged``."""
-    if not webhook_receipt_record(
-        connection=connection, delivery_id=delivery_id, event="jira:issue_updated"
-    ):
+def jira_webhook_receive(
+    *, connection: Connection, event: str, issue: dict | None, delivery_id: str
+) -> str:
+    """A Jira webhook delivery, recorded once by its id. ``jira:issue_created`` and
+    ``jira:issue_updated`` are applied like a pulled issue (a status "done" ships the item); an
+    issue that cannot be applied is reported (``skipped``) and its stamp not stored;
+    ``jira:issue_deleted`` is reported; other events are recorded and ignored. Returns
+    ``duplicate``, ``updated``, ``unchanged``, ``skipped``, ``reported`` or ``ignored``."""
+    if not webhook_receipt_record(connection=connection, delivery_id=delivery_id, event=event):
         return "duplicate"
-    return jira_issue_apply(connection=connection, issue=issue)
+    key = str((issue or {}).get("key") or "")
+    if event in JIRA_APPLIED_EVENTS:
+        outcome, reason = jira_issue_apply(connection=connection, issue=issue)
+        if outcome == "skipped":
+            record_reports_write(
+                connection_id=connection.pk,
+                run_id=None,
+                reports=[("skipped", key, f"webhook {event}: {reason}")],
+            )
+        return outcome
+    if event == "jira:issue_deleted":
+        linked = RoadmapItem.objects.filter(jira_key=key).first() if key else None
+        note = (
+            f"deleted in Jira; item “{linked.title}” keeps the key"
+            if linked
+            else ("deleted in Jira; no item is linked to it")
+        )
+        record_reports_write(
+            connection_id=connection.pk, run_id=None, reports=[("reported", key, note)]
+        )
+        return "reported"
+    return "ignored"
 
 
+@transaction.atomic
 def analytics_events_receive(*, connection: Connection, events: list) -> PageResult:
-    """Segment track events from the webhook, counted once each by ``messageId`` (the
-    ``ProcessedMessage`` ledger is the receipt)."""
-    return usage_apply_events(connection=connection, events=events)
+    """Segment calls from the webhook, counted once each by ``messageId`` (the
+    ``ProcessedMessage`` ledger is the receipt); tracks for an unknown account are held, and held
+    events whose account is now known are counted."""
+    result = usage_apply_events(connection=connection, events=events)
+    released = held_events_release(connection=connection)
+    if released:
+        result.counts["released"] += released
+    return result
 
 
 # --- Jira issues for roadmap items --------------------------------------------------------------

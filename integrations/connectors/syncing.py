@@ -17,13 +17,26 @@ class Page:
 
 @dataclass
 class PageResult:
+    """Counts per outcome, the notes that go into the run's error text, and the reports (skipped
+    or applied-with-a-note records, with reasons) the sync page lists."""
+
     counts: Counter = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
+    reports: list[tuple[str, str, str]] = field(default_factory=list)
 
     def add(self, outcome: str, note: str = "") -> None:
         self.counts[outcome] += 1
         if note:
             self.notes.append(note)
+
+    def skip(self, external_id: str, reason: str) -> None:
+        """One record not applied (counted as failed), the rest of the page goes on."""
+        self.add("failed", f"{external_id or '?'}: {reason}")
+        self.reports.append(("skipped", external_id, reason))
+
+    def report(self, external_id: str, reason: str) -> None:
+        """A record applied with a value left alone: no count, a report with the reason."""
+        self.reports.append(("reported", external_id, reason))
 
 
 class Syncer:

@@ -36,6 +36,8 @@ class SyncPageView(PermissionRequiredMixin, TemplateView):
             deliveries=selectors.deliveries_for_page(status=status),
             delivery_filter=status,
             delivery_statuses=[(v, label, counts[v]) for v, label in DeliveryStatus.choices],
+            reports=selectors.recent_reports(),
+            held_events=selectors.held_events_for_page(),
         )
         return context
 
@@ -85,6 +87,9 @@ class ConnectionFormView(PermissionRequiredMixin, ServiceFormMixin, FormView):
         if self.connection is not None:
             context["runs"] = selectors.recent_runs(connection=self.connection, limit=10)
             context["webhook_url"] = _webhook_url(self.request, self.connection)
+            context["settings_summary"] = self.connection.connector.settings_summary(
+                self.connection.settings if isinstance(self.connection.settings, dict) else {}
+            )
         return context
 
     success_message = "Saved {object.name}."

@@ -15,6 +15,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from portal.textlimits import DOCUMENT, LONG, SHORT, bounded_text
+
 __all__ = [
     "AcceptanceCriterion",
     "FrameworkLink",
@@ -53,7 +55,9 @@ class IntegrationMap(models.Model):
         null=True, blank=True, help_text="Week 1 of the phase timeline starts on this date."
     )
     source_name = models.CharField(max_length=255, blank=True)
-    source_text = models.TextField(blank=True, help_text="The last imported document, verbatim.")
+    source_text = bounded_text(
+        DOCUMENT, blank=True, help_text="The last imported document, verbatim."
+    )
     imported_at = models.DateTimeField(null=True, blank=True)
     imported_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -164,7 +168,7 @@ class IntegrationPoint(models.Model):
     title = models.CharField(max_length=300)
     flow_from = models.CharField("flow from", max_length=300, blank=True)
     flow_to = models.CharField("flow to", max_length=300, blank=True)
-    protocol = models.TextField("coordination protocol", blank=True)
+    protocol = bounded_text(LONG, "coordination protocol", blank=True)
     owner_team = models.CharField(max_length=120, blank=True)
     extra_fields = models.JSONField(
         default=list, blank=True, help_text="Other `**Label**: value` lines, as [label, value]."
@@ -202,18 +206,18 @@ class AcceptanceCriterion(models.Model):
 
     point = models.ForeignKey(IntegrationPoint, on_delete=models.CASCADE, related_name="criteria")
     position = models.PositiveIntegerField(default=0)
-    text = models.TextField()
+    text = bounded_text(SHORT)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    evidence_note = models.TextField(blank=True)
+    evidence_note = bounded_text(SHORT, blank=True)
     evidence_url = models.URLField("evidence link", max_length=500, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    untick_reason = models.TextField(blank=True, help_text="Why it was last un-ticked.")
+    untick_reason = bounded_text(SHORT, blank=True, help_text="Why it was last un-ticked.")
 
     history = HistoricalRecords()
 
@@ -323,7 +327,7 @@ class PendingMapImport(models.Model):
         IntegrationMap, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     source_name = models.CharField(max_length=255)
-    text = models.TextField()
+    text = bounded_text(DOCUMENT)
     cycle_start = models.DateField(null=True, blank=True)
     report = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

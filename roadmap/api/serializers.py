@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from portal.api.strict import StrictFieldsMixin
 from portal.models import Account, User
 from roadmap.choices import HealthImpact, ItemStatus
 from roadmap.features import MAX_FEATURES_PER_ITEM, feature_keys_of
@@ -45,7 +46,7 @@ class RoadmapItemSerializer(serializers.ModelSerializer):
         return feature_keys_of(item)
 
 
-class VoteInputSerializer(serializers.Serializer):
+class VoteInputSerializer(StrictFieldsMixin, serializers.Serializer):
     """``POST cs-product/vote/{feature_id}``: who the vote is for and why."""
 
     account = serializers.PrimaryKeyRelatedField(
@@ -98,7 +99,7 @@ ITEM_INPUT_FIELDS = [
 ]
 
 
-class RoadmapItemInputSerializer(serializers.ModelSerializer):
+class RoadmapItemInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """``POST roadmap-items`` (the item form). The status is set at creation only: later moves
     are ``POST roadmap-items/{id}/move``."""
 
@@ -128,7 +129,7 @@ class RoadmapItemUpdateSerializer(RoadmapItemInputSerializer):
         fields = [f for f in ITEM_INPUT_FIELDS if f != "status"] + ["feature_keys"]
 
 
-class RoadmapItemMoveSerializer(serializers.Serializer):
+class RoadmapItemMoveSerializer(StrictFieldsMixin, serializers.Serializer):
     """``POST roadmap-items/{id}/move``: the board column the card goes to."""
 
     status = serializers.ChoiceField(choices=ItemStatus.choices)

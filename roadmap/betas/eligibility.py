@@ -60,6 +60,8 @@ def rule_health(program, account, ctx) -> RuleResult | None:
     minimum = program.min_health_score
     if minimum is None:
         return None
+    if account.health_score is None:
+        return RuleResult("min_health", False, f"health is unknown (the minimum is {minimum})")
     if account.health_score >= minimum:
         return RuleResult(
             "min_health", True, f"health {account.health_score} meets the minimum {minimum}"
@@ -74,7 +76,7 @@ def rule_health(program, account, ctx) -> RuleResult | None:
 def rule_tier(program, account, ctx) -> RuleResult | None:
     if not program.allowed_tiers:
         return None
-    tier = TIER_LABELS.get(account.tier, account.tier)
+    tier = TIER_LABELS.get(account.tier, account.tier) if account.tier else "unknown"
     if account.tier in program.allowed_tiers:
         return RuleResult("tier", True, f"tier {tier} is allowed")
     allowed = _labels(program.allowed_tiers, TIER_LABELS)

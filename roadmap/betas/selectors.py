@@ -82,10 +82,15 @@ def participants_for(program: BetaProgram):
 
 
 def _profile(account: Account, signals: list[dict]) -> tuple[int, list[str]]:
-    score = account.health_score
+    # An unknown health scores 0 here (explicitly, and said so in the reasons).
+    score = account.health_score if account.health_score is not None else 0
     band = account.health_band or ""
     reasons = [
-        f"health {account.health_score} ({band})" if band else f"health {account.health_score}"
+        "health unknown (counted as 0)"
+        if account.health_score is None
+        else f"health {account.health_score} ({band})"
+        if band
+        else f"health {account.health_score}"
     ]
     strongest: dict[str, tuple[int, str]] = {}
     for signal in signals:
@@ -146,7 +151,7 @@ def candidates_for(program: BetaProgram, *, limit: int | None = 50) -> list[Cand
                 score += factor.points
                 reasons.append(factor.reason)
         candidates.append(Candidate(account=account, score=score, reasons=reasons, checks=checks))
-    candidates.sort(key=lambda c: (-c.score, -c.account.health_score, c.account.name))
+    candidates.sort(key=lambda c: (-c.score, -(c.account.health_score or 0), c.account.name))
     return candidates[:limit] if limit else candidates
 
 

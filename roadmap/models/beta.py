@@ -9,6 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from portal.choices import LifecycleStage, Tier
+from portal.textlimits import MEDIUM, bounded_text
 from roadmap.betas.choices import (
     LIVE_STATES,
     POSITIVE_RATING_FROM,
@@ -69,7 +70,7 @@ class BetaProgram(models.Model):
         RoadmapItem, on_delete=models.PROTECT, related_name="beta_programs", verbose_name="item"
     )
     name = models.CharField(max_length=200)
-    goal = models.TextField(blank=True, help_text="What the beta must prove.")
+    goal = bounded_text(MEDIUM, blank=True, help_text="What the beta must prove.")
     status = models.CharField(
         max_length=12, choices=ProgramStatus.choices, default=ProgramStatus.OPEN, db_index=True
     )
@@ -221,7 +222,7 @@ class BetaParticipant(models.Model):
     validation_rating = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    validation_comments = models.TextField(blank=True)
+    validation_comments = bounded_text(MEDIUM, blank=True)
 
     history = HistoricalRecords()
     objects = BetaParticipantQuerySet.as_manager()

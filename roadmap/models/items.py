@@ -7,6 +7,7 @@ from django.db.models import F
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from portal.textlimits import LONG, bounded_text
 from roadmap.choices import OPEN_STATUSES, Horizon, ItemStatus
 
 
@@ -19,7 +20,7 @@ class RoadmapItem(models.Model):
     """Something Product may build. Demand from votes and linked feedback ranks it on the board."""
 
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True, help_text="Markdown.")
+    description = bounded_text(LONG, blank=True, help_text="Markdown.")
     product_area = models.CharField(max_length=80, blank=True, db_index=True)
     status = models.CharField(
         max_length=24, choices=ItemStatus.choices, default=ItemStatus.UNDER_CONSIDERATION

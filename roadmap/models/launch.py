@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from portal.textlimits import LONG, bounded_text
 from roadmap.launches.choices import Readiness
 
 from .items import RoadmapItem
@@ -39,7 +40,7 @@ class LaunchPlan(models.Model):
         blank=True,
         related_name="owned_launch_plans",
     )
-    notes = models.TextField(blank=True)
+    notes = bounded_text(LONG, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from portal.textlimits import MEDIUM, bounded_text
 from roadmap.choices import HealthImpact
 
 from .items import RoadmapItem
@@ -36,8 +37,9 @@ class Vote(models.Model):
         on_delete=models.PROTECT,
         related_name="roadmap_votes",
     )
-    evidence = models.TextField(
-        help_text="Outcome documentation: what the account would achieve, in their words or data."
+    evidence = bounded_text(
+        MEDIUM,
+        help_text="Outcome documentation: what the account would achieve, in their words or data.",
     )
     expected_health_impact = models.CharField(
         max_length=10, choices=HealthImpact.choices, default=HealthImpact.MEDIUM

@@ -36,6 +36,12 @@ def crm(db, httpserver):
         kind=ConnectionKind.CRM,
         base_url=httpserver.url_for(""),
         credential_env="CONNECTOR_TEST_HUBSPOT_TOKEN",
+        # A custom e-mail owner property (still supported beside hubspot_owner_id) and the
+        # industry → segment table these tests' companies need.
+        settings={
+            "properties": {"csm_owner": "csm_owner_email"},
+            "segment_map": {"fintech": "fintech", "retail": "retail"},
+        },
     )
 
 

@@ -10,7 +10,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from integrations.models import FeatureUsage, ProcessedMessage, RunKind, RunStatus, SyncRun
+from integrations.models import (
+    FeatureUsage,
+    HeldEvent,
+    ProcessedMessage,
+    RunKind,
+    RunStatus,
+    SyncRun,
+)
 from tests.factories import AccountFactory
 
 
@@ -75,12 +82,12 @@ def test_bad_or_missing_signature_stores_nothing(client, analytics, acme, signat
 
 
 @pytest.mark.django_db
-def test_unknown_account_or_bad_event_is_a_400_naming_it(client, analytics, acme):
+def test_unknown_account_is_held_and_a_bad_event_is_a_400_naming_it(client, analytics, acme):
     response = post(client, analytics, track("m-9", group="grp-nobody"))
-    assert response.status_code == 400
-    assert "unknown account 'grp-nobody'" in response.json()["detail"]
-    response = post(client, analytics, {"type": "track", "event": "X"})
-    assert response.status_code == 400 and "messageId" in response.json()["detail"]
+    assert response.status_code == 200 and response.json()["held"] == 1
+    assert HeldEvent.objects.get().reason == "unknown account 'grp-nobody'"
+    response = post(client, analytics, {"type": "track", "messageId": "m-10"})
+    assert response.status_code == 400 and "no event name" in response.json()["detail"]
     assert not FeatureUsage.objects.exists()
 
 

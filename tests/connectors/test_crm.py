@@ -57,6 +57,8 @@ def serve_by_after(httpserver, answers):
     def handler(request):
         assert request.headers["Authorization"] == "Bearer pat-na1-test"
         assert request.args["limit"] == "100"
+        if request.args.get("archived") == "true":  # the archived-objects listing: none here
+            return Response(json.dumps({"results": []}), content_type="application/json")
         answer = answers[request.args.get("after")]
         if isinstance(answer, Response):
             return answer
@@ -75,7 +77,7 @@ def test_full_sync_pages_to_the_end_and_maps_properties(crm, httpserver, run_syn
     run = run_sync(crm)
 
     assert run.status == RunStatus.SUCCEEDED, run.error
-    assert (run.pages, run.created, run.updated, run.unchanged, run.failed) == (3, 4, 0, 0, 0)
+    assert (run.pages, run.created, run.updated, run.unchanged, run.failed) == (4, 4, 0, 0, 0)
     acme = Account.objects.get(crm_id="1003")
     assert acme.name == "Company 3"
     assert acme.tier == "mid_market"
@@ -140,6 +142,7 @@ def test_429_waits_for_retry_after_then_succeeds(crm, httpserver, run_sync, wait
         headers={"Retry-After": "7"},
     )
     httpserver.expect_ordered_request(LIST).respond_with_json(page([company(1)]))
+    httpserver.expect_ordered_request(LIST).respond_with_json(page([]))  # archived listing
     run = run_sync(crm)
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert waits == [7.0]
@@ -150,6 +153,7 @@ def test_429_waits_for_retry_after_then_succeeds(crm, httpserver, run_sync, wait
 def test_500_is_retried(crm, httpserver, run_sync, waits):
     httpserver.expect_ordered_request(LIST).respond_with_data("oops", status=500)
     httpserver.expect_ordered_request(LIST).respond_with_json(page([company(1)]))
+    httpserver.expect_ordered_request(LIST).respond_with_json(page([]))  # archived listing
     run = run_sync(crm)
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert len(waits) == 1
@@ -179,7 +183,7 @@ def test_failure_mid_run_keeps_applied_pages_and_the_next_run_resumes(
     serve_by_after(httpserver, {"2": page([company(3)])})  # the first page is not asked again
     resumed = run_sync(crm)
     assert resumed.status == RunStatus.SUCCEEDED, resumed.error
-    assert (resumed.pages, resumed.created) == (1, 1)
+    assert (resumed.pages, resumed.created) == (2, 1)  # the last page, the archived listing
     assert Account.objects.filter(crm_id__in=["1001", "1002", "1003"]).count() == 3
     # The resumed full pass saw all three: none is flagged missing.
     assert not Account.objects.filter(crm_missing_since__isnull=False).exists()

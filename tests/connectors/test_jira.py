@@ -211,8 +211,8 @@ def test_webhook_done_ships_the_item_once_even_when_replayed(client, jira, items
     first = post_hook(client, jira, body, signed(body))
     again = post_hook(client, jira, body, signed(body))
 
-    assert first.status_code == 200 and first.json() == {"status": "updated"}
-    assert again.status_code == 200 and again.json() == {"status": "duplicate"}
+    assert first.status_code == 200 and first.json()["status"] == "updated"
+    assert again.status_code == 200 and again.json()["status"] == "duplicate"
     item = RoadmapItem.objects.get(jira_key="PROD-1")
     assert item.status == ItemStatus.SHIPPED and item.shipped_at
     assert OutboxEvent.objects.filter(topic="item_shipped").count() == 1
@@ -240,11 +240,11 @@ def test_webhook_signed_with_another_secret_or_for_another_connection(client, ji
 
 
 @pytest.mark.django_db
-def test_webhook_other_events_and_methods_are_refused(client, jira, items):
-    body = hook_body(event="jira:issue_deleted")
+def test_webhook_without_an_event_name_or_by_get_is_refused(client, jira, items):
+    body = json.dumps({"issue": issue("PROD-1", "done")}).encode()
     response = post_hook(client, jira, body, signed(body))
     assert response.status_code == 400
-    assert "jira:issue_updated" in response.json()["detail"]
+    assert "webhookEvent" in response.json()["detail"]
     url = reverse("hook-jira", args=[jira.pk])
     assert client.get(url).status_code == 401
     assert not WebhookReceipt.objects.exists()

@@ -3,7 +3,15 @@
 import pytest
 from django.urls import reverse
 
-from integrations.models import Connection, ConnectionKind, Delivery, RunStatus, SyncRun
+from integrations.models import (
+    Connection,
+    ConnectionKind,
+    Delivery,
+    HeldEvent,
+    RecordReport,
+    RunStatus,
+    SyncRun,
+)
 from portal.models import OutboxEvent
 
 from .factories import ConnectionFactory
@@ -13,7 +21,18 @@ def populate(n):
     for i in range(n):
         connection = ConnectionFactory(kind=ConnectionKind.CRM, name=f"CRM {i}")
         for status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
-            SyncRun.objects.create(connection=connection, status=status, error="HTTP 429")
+            run = SyncRun.objects.create(connection=connection, status=status, error="HTTP 429")
+        for outcome in ("skipped", "reported"):
+            RecordReport.objects.create(
+                connection=connection, run=run, outcome=outcome, external_id=f"c-{i}", reason="x"
+            )
+        HeldEvent.objects.create(
+            connection=connection,
+            message_id=f"m-{i}",
+            account_ref=f"g-{i}",
+            reason="unknown account",
+            payload={"type": "track"},
+        )
         hook = ConnectionFactory(kind=ConnectionKind.WEBHOOK, name=f"Hook {i}")
         event = OutboxEvent.objects.create(topic="item_shipped", payload={"title": "x"})
         Delivery.objects.create(connection=hook, event=event, topic=event.topic, status="dead")
@@ -27,11 +46,15 @@ def test_sync_page_query_count_is_constant(
     populate(size)
     client = client_for(portal_admin)
     # session, user, permissions (2), nav roles; connections, their last runs, recent runs,
-    # deliveries, delivery counts: the same at both sizes.
-    with django_assert_num_queries(10):
+    # deliveries, delivery counts, skipped/reported records, held events: the same at both sizes.
+    with django_assert_num_queries(12):
         response = client.get(reverse("integrations:sync"))
     assert response.status_code == 200
-    assert response.content.decode().count('data-testid="connection-row"') == 2 * size
+    html = response.content.decode()
+    assert html.count('data-testid="connection-row"') == 2 * size
+    assert html.count('data-testid="report-row"') == min(2 * size, 25)
+    assert html.count('data-testid="held-row"') == size
+    assert "1 skipped · 1 reported · 1 held" in html
 
 
 @pytest.mark.django_db

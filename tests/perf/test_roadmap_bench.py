@@ -34,7 +34,7 @@ from tests.factories import CsRepFactory
 
 BASE = {"items": 2_000, "accounts": 5_000, "votes": 200_000, "tickets": 50_000}
 REPS = 40
-SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "1").split(",") if s.strip()]
+SCALES = [float(s) for s in os.environ.get("BENCH_SCALES", "1").replace(" ", "").split(",") if s]
 RESULTS: dict[int, dict] = {}
 REPEAT, BOARD_REQUESTS = 5, 40
 STATUSES = ["under_consideration"] * 5 + ["planned"] * 2 + ["in_progress", "shipped"]
@@ -50,8 +50,13 @@ def _copy(table: str, columns: list[str], rows) -> None:
                 copy.write_row(row)
 
 
-def _build(rng: random.Random, scale: int) -> dict:
-    ITEMS, ACCOUNTS, VOTES, TICKETS = (BASE[k] * scale for k in BASE)
+def sizes(scale: float) -> tuple[int, int, int, int]:
+    """Items, accounts, votes and linked tickets at ``scale`` × the standard size."""
+    return tuple(int(BASE[k] * scale) for k in BASE)
+
+
+def _build(rng: random.Random, scale: float) -> dict:
+    ITEMS, ACCOUNTS, VOTES, TICKETS = sizes(scale)
     reps = [CsRepFactory(username=f"bench_rep{i}") for i in range(REPS)]
     Account.objects.bulk_create(
         [
@@ -178,7 +183,10 @@ def _worker_peak_rss_mb() -> float:
         "scoring.priorities_recompute(); "
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
+    # As a worker runs in production: DEBUG off (with it on, Django keeps every statement's
+    # text, and the bulk UPDATE's is the size of every breakdown).
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    env.update(DEBUG="false", ALLOWED_HOSTS=env.get("ALLOWED_HOSTS", "localhost"))
     name = connection.settings_dict["NAME"]
     base = env["DATABASE_URL"].rsplit("/", 1)[0]
     env["DATABASE_URL"] = f"{base}/{name}"
@@ -211,7 +219,7 @@ def test_roadmap_benchmark(settings, scale):
     started = time.perf_counter()
     built = _build(rng, scale)
     build_s = time.perf_counter() - started
-    items_n, accounts_n, votes_n, tickets_n = (BASE[k] * scale for k in BASE)
+    items_n, accounts_n, votes_n, tickets_n = sizes(scale)
     first = time.perf_counter()
     result = scoring.priorities_recompute()
     first_s = time.perf_counter() - first
@@ -273,7 +281,7 @@ def test_roadmap_benchmark(settings, scale):
         "rss_mb": rss,
     }
     print(
-        f"\nroadmap benchmark ×{scale}: {items_n} items, {accounts_n} accounts, {votes_n} votes, "
+        f"\nroadmap benchmark ×{scale:g}: {items_n} items, {accounts_n} accounts, {votes_n} votes, "
         f"{tickets_n} linked tickets (built in {build_s:.1f} s)\n"
         f"  recompute: first {first_s * 1000:.0f} ms ({result.items} open items, "
         f"{result.rank_changes} rank changes), median of {REPEAT} {_ms(recompute):.0f} ms, "
@@ -306,7 +314,7 @@ def _print_table() -> None:
         ("rss_mb", "worker peak RSS (MB)"),
     ]
     scales = sorted(RESULTS)
-    print("\n| measure | " + " | ".join(f"×{s}" for s in scales) + " |")
+    print("\n| measure | " + " | ".join(f"×{s:g}" for s in scales) + " |")
     print("| --- |" + " --- |" * len(scales))
     for key, label in keys:
         cells = []
@@ -315,4 +323,4 @@ def _print_table() -> None:
             cells.append(f"{v:.2f}" if key == "ratio" else f"{v:,.0f}")
         print(f"| {label} | " + " | ".join(cells) + " |")
     base, top = RESULTS[scales[0]], RESULTS[scales[-1]]
-    print(f"board ×{scales[-1]} / ×{scales[0]}: {top['board_ms'] / base['board_ms']:.2f}")
+    print(f"board ×{scales[-1]:g} / ×{scales[0]:g}: {top['board_ms'] / base['board_ms']:.2f}")

@@ -34,3 +34,118 @@ def test_a_tampered_account_in_the_forms_is_a_field_error(page_client, cs_rep, a
         assert response.status_code in (200, 400, 422), (url, response.status_code)
         assert "Select a valid choice" in response.content.decode(), url
     assert FeedbackTicket.objects.count() == 1
+
+
+# --- The API ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rep_api(cs_rep):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=cs_rep)
+    client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+SUBMIT = "/api/v1/cs-product/feedback"
+
+
+def submit_body(account, **extra):
+    return {
+        "account": account.pk,
+        "title": "Bulk export",
+        "description": "Finance exports every report by hand.",
+        "category": "feature_request",
+        "impact": "high",
+        "source": "call",
+        **extra,
+    }
+
+
+def post_json(client, url, body):
+    import json
+
+    raw = body if isinstance(body, str) else json.dumps(body)
+    return client.post(url, raw, content_type="application/json")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/api/v1/feedback-tickets/{BIG}",
+        f"/api/v1/roadmap-items/{BIG}",
+        f"/api/v1/cs-product/feedback/status/{BIG}",
+        f"/api/v1/feedback-tickets?account={BIG}",
+        f"/api/v1/beta-participants?program={BIG}",
+    ],
+)
+def test_out_of_range_ids_in_urls_and_filters_never_fail(rep_api, url):
+    response = rep_api.get(url)
+    assert response.status_code in (200, 400, 404)
+    assert response["Content-Type"].startswith("application/json")
+
+
+def test_out_of_range_ids_in_bodies_are_400(rep_api, account):
+    response = post_json(rep_api, SUBMIT, {**submit_body(account), "account": int(BIG)})
+    assert response.status_code == 400 and "account" in response.json()
+    response = post_json(rep_api, f"/api/v1/cs-product/vote/{BIG}", {"account": account.pk})
+    assert response.status_code == 404 and response.json()["detail"]
+
+
+def test_deeply_nested_json_is_a_json_400(rep_api):
+    for depth in (40, 100_000):
+        response = post_json(rep_api, SUBMIT, "[" * depth + "]" * depth)
+        assert response.status_code == 400
+        assert "nested too deeply" in response.json()["detail"]
+
+
+def test_a_too_large_body_is_a_json_400(rep_api, account, settings):
+    body = submit_body(account, description="x" * int(5.5 * 1024 * 1024))
+    response = post_json(rep_api, SUBMIT, body)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "larger than" in response.json()["detail"]
+    assert not FeedbackTicket.objects.exists()
+
+
+def test_unknown_fields_are_refused_by_name(rep_api, account):
+    response = post_json(rep_api, SUBMIT, submit_body(account, status="shipped", pwn=1))
+    assert response.status_code == 400
+    body = response.json()
+    assert body["pwn"] == ["Unknown field: this operation does not take it."]
+    assert "status" in body
+    assert not FeedbackTicket.objects.exists()
+
+
+def test_text_limits_hold_in_the_api_the_form_and_the_schema(rep_api, page_client, account):
+    long = "x" * 20_001
+    response = post_json(rep_api, SUBMIT, submit_body(account, description=long))
+    assert response.status_code == 400
+    assert "no more than 20000 characters" in str(response.json()["description"])
+    form = page_client.post(
+        reverse("feedback:create"),
+        {**submit_body(account, description=long), "product_area": ""},
+    )
+    assert "at most 20000 characters" in str(form.context["form"].errors["description"])
+    assert not FeedbackTicket.objects.exists()
+    schema = rep_api.get("/api/v1/schema?format=json").json()["components"]["schemas"]
+    submit = [v for k, v in schema.items() if k.startswith("FeedbackSubmit")]
+    assert submit and submit[0]["properties"]["description"]["maxLength"] == 20_000
+    vote = [v for k, v in schema.items() if k.startswith("VoteInput")]
+    assert vote and vote[0]["properties"]["evidence"]["maxLength"] > 0
+
+
+def test_a_missing_or_bad_token_is_401_with_a_challenge():
+    client = Client(raise_request_exception=False)
+    for headers in ({}, {"HTTP_AUTHORIZATION": "Token not-a-token"}):
+        response = client.get("/api/v1/feedback-tickets", **headers)
+        assert response.status_code == 401
+        assert response["WWW-Authenticate"] == "Token"
+
+
+def test_session_auth_keeps_csrf(cs_rep, account):
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(cs_rep)
+    response = post_json(client, SUBMIT, submit_body(account))
+    assert response.status_code == 403 and "CSRF" in response.json()["detail"]

@@ -23,7 +23,8 @@ def test_seed_demo_is_idempotent():
 @pytest.mark.django_db
 def test_seed_demo_users_can_log_in(client):
     call_command("seed_demo")
-    assert client.login(username="rep", password="portal-demo")
+    response = client.post("/login/", {"username": "rep", "password": "portal-demo"})
+    assert response.status_code == 302 and response.url == "/"
 
 
 @pytest.mark.django_db

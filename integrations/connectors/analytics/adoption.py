@@ -144,10 +144,15 @@ def item_adoption(
         accounts=len(accounts),
         adopters=adopters,
         rate=rate(adopters, len(accounts)),
-        by_tier=_breakdown(accounts, "tier", [t.value for t in Tier], dict(Tier.choices)),
+        by_tier=_breakdown(
+            accounts, "tier", [*(t.value for t in Tier), ""], {**dict(Tier.choices), "": "unknown"}
+        ),
         by_segment=_breakdown(accounts, "segment", None, None),
         by_health_band=_breakdown(
-            accounts, "health_band", [b.value for b in HealthBand], dict(HealthBand.choices)
+            accounts,
+            "health_band",
+            [*(b.value for b in HealthBand), ""],
+            {**dict(HealthBand.choices), "": "unknown"},
         ),
         requesters=_requesters(accounts),
         trend=_weekly_trend(accounts, shipped, until),
@@ -258,7 +263,7 @@ def _requesters(accounts) -> dict:
     # per tier: [requesters, requester adopters, others, other adopters]
     tiers: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for a in accounts:
-        counts = tiers[a.tier]
+        counts = tiers[a.tier or "unknown"]
         offset = 0 if a.requester else 2
         counts[offset] += 1
         counts[offset + 1] += a.adopted
@@ -273,7 +278,7 @@ def _requesters(accounts) -> dict:
             "other_adopters": c[3],
             "other_rate": rate(c[3], c[2]),
         }
-        for tier, label in Tier.choices
+        for tier, label in [*Tier.choices, ("unknown", "Tier unknown")]
         if (c := tiers.get(tier))
     ]
     asked = sum(c[0] for c in tiers.values())
@@ -327,7 +332,7 @@ def _barrier_ids(accounts, shipped: dt.date, until: dt.date) -> list[int]:
 def _barriers(item, ids, details, shipped: dt.date) -> dict:
     days = settings.ADOPTION_BARRIER_DAYS
     evidence = rows.barrier_evidence({(item.pk, i) for i in ids})
-    listed = sorted((details[i] for i in ids), key=lambda a: (-float(a["arr"]), a["name"]))
+    listed = sorted((details[i] for i in ids), key=lambda a: (-float(a["arr"] or 0), a["name"]))
     return {
         "days": days,
         "window_ends": shipped + dt.timedelta(days=days),
@@ -338,7 +343,7 @@ def _barriers(item, ids, details, shipped: dt.date) -> dict:
                 "url": reverse("account-detail", args=[a["id"]]),
                 "tier": a["tier"],
                 "segment": a["segment"],
-                "arr": float(a["arr"]),
+                "arr": float(a["arr"]) if a["arr"] is not None else None,
                 "health_score": a["health_score"],
                 "health_band": a["health_band"],
                 "csm": _person(a),
@@ -391,6 +396,10 @@ def _dropoff_listed(dropoff: dict, details) -> dict:
 def _correlation(accounts) -> dict:
     n = len(accounts)
     minimum = settings.ADOPTION_MIN_CORRELATION_N
+    if n < minimum:
+        return {"r": None, "n": n, "reason": f"Not enough data: {n} accounts, {minimum} needed."}
+    accounts = [a for a in accounts if a.health_score is not None]  # unknown health: left out
+    n = len(accounts)
     if n < minimum:
         return {"r": None, "n": n, "reason": f"Not enough data: {n} accounts, {minimum} needed."}
     r = pearson([float(a.adopted) for a in accounts], [float(a.health_score) for a in accounts])

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api.permissions import require_perms
+from portal.api.strict import StrictFieldsMixin
 from portal.models import Account
 from roadmap.models import BetaProgram
 
@@ -121,7 +122,7 @@ class ItemAdoptionView(AdoptionView):
         return Response({**report, "feature": feature_id, "as_of": as_of})
 
 
-class OptimizeInputSerializer(serializers.Serializer):
+class OptimizeInputSerializer(StrictFieldsMixin, serializers.Serializer):
     feature_id = serializers.CharField(
         help_text="The roadmap item id (as in cs-product/vote/{feature_id})."
     )

@@ -81,12 +81,12 @@ def barrier_notices_send(*, today: dt.date | None = None) -> list[BarrierNotice]
     sent = []
     for (item_id, csm_id), ids in sorted(todo.items()):
         item, csm = items[item_id], csms[csm_id]
-        listed = sorted((accounts[a] for a in ids), key=lambda a: (-a.arr, a.name))
+        listed = sorted((accounts[a] for a in ids), key=lambda a: (-(a.arr or 0), a.name))
         snapshot = [
             {
                 "id": a.pk,
                 "name": a.name,
-                "arr": float(a.arr),
+                "arr": float(a.arr) if a.arr is not None else None,
                 "health_score": a.health_score,
                 "evidence": evidence.get((item_id, a.pk), []),
             }

@@ -76,7 +76,7 @@ def _barriers_by_csm(report: dict) -> list[dict]:
         groups[(csm["id"], csm["name"])].append(account)
     found = []
     for (csm_id, csm_name), accounts in sorted(groups.items(), key=lambda g: (-len(g[1]), g[0][1])):
-        arr = sum(a["arr"] for a in accounts)
+        arr = sum(a["arr"] or 0 for a in accounts)
         names = ", ".join(a["name"] for a in accounts[:5]) + ("…" if len(accounts) > 5 else "")
         found.append(
             {

@@ -1,11 +1,21 @@
-"""Segment ``track`` events → per-account, per-feature daily usage, idempotent on ``messageId``.
+"""Segment events → per-account, per-feature daily usage, idempotent on ``messageId``.
 
-The account comes from ``context.groupId`` (or a configured property) matched to
-``Account.analytics_id``, then ``Account.crm_id``; the feature from a configured property (default
-``feature``) or else the event name.
+Calls as Segment sends them (the track spec, the webhook destinations): ``track`` counts;
+``group`` teaches which account a user belongs to (``userId`` → top-level ``groupId``);
+``identify``, ``page``, ``screen`` and ``alias`` are accepted and counted as ignored. An event
+without ``messageId`` (Segment's classic destination example has none) gets a stable key derived
+from its content.
+
+A track's account is, in order: ``context.groupId``, a top-level ``groupId``, the configured
+property (``account_property``, default ``account_id``), the configured trait
+(``account_trait``, in ``context.traits``), then the group its user joined — matched to
+``Account.analytics_id``, then ``Account.crm_id``. A track whose account is unknown is held
+(``holding.py``), not refused. The feature is the configured property (default ``feature``) or
+else the event name.
 """
 
 import datetime as dt
+import hashlib
 import json
 import secrets
 from collections import defaultdict
@@ -20,36 +30,69 @@ from integrations.models import FeatureUsage, ProcessedMessage
 from portal.models import Account
 
 from ..syncing import Page, PageResult, Syncer
+from .holding import (
+    group_members_learn,
+    group_of_users,
+    held_events_forget,
+    held_events_keep,
+    held_events_matchable,
+    held_events_prune,
+)
 
 LINES_PER_PAGE = 500
+IGNORED_TYPES = {"identify", "page", "screen", "alias"}
+# Fields Segment sets per delivery, not per event: left out of a content-derived key.
+DELIVERY_FIELDS = {"sentAt", "receivedAt", "_metadata", "writeKey", "originalTimestamp"}
 
 
 class BadEvent(ValueError):
     pass
 
 
+def content_key(event: dict) -> str:
+    """A stable id for an event without ``messageId``: the same event delivered twice gets the
+    same key."""
+    kept = {k: v for k, v in event.items() if k not in DELIVERY_FIELDS}
+    canonical = json.dumps(kept, sort_keys=True, separators=(",", ":"), default=str)
+    return "content-" + hashlib.sha256(canonical.encode()).hexdigest()[:48]
+
+
+def _text(value) -> str:
+    return str(value).strip() if value not in (None, "") else ""
+
+
 def parse_event(event, *, connection) -> dict:
-    """Validate one Segment track event; returns the fields usage needs."""
+    """Validate one Segment call; returns what the portal needs of it (``kind`` track, group or
+    ignored)."""
     if not isinstance(event, dict):
         raise BadEvent("not a JSON object")
-    if event.get("type", "track") != "track":
-        raise BadEvent(f"type {event.get('type')!r} is not track")
-    message_id = str(event.get("messageId") or "").strip()
-    if not message_id:
-        raise BadEvent("no messageId")
-    name = str(event.get("event") or "").strip()
+    kind = str(event.get("type") or "track").strip().lower()
+    message_id = _text(event.get("messageId")) or content_key(event)
+    user_id = _text(event.get("userId") or event.get("anonymousId"))[:200]
+    if kind in IGNORED_TYPES:
+        return {"kind": "ignored", "message_id": message_id, "type": kind}
+    if kind == "group":
+        group = _text(event.get("groupId"))
+        if not group or not user_id:
+            raise BadEvent(f"{message_id}: a group call needs groupId and userId or anonymousId")
+        return {"kind": "group", "message_id": message_id, "user_id": user_id, "group": group}
+    if kind != "track":
+        raise BadEvent(f"{message_id}: type {kind!r} is not a Segment call")
+    name = _text(event.get("event"))
     if not name:
         raise BadEvent(f"{message_id}: no event name")
     properties = event.get("properties") or {}
     context = event.get("context") or {}
     if not isinstance(properties, dict) or not isinstance(context, dict):
         raise BadEvent(f"{message_id}: properties and context must be objects")
-    options = connection.settings if connection else {}
-    account_ref = context.get("groupId") or properties.get(
-        options.get("account_property", "account_id")
+    options = connection.settings if connection and isinstance(connection.settings, dict) else {}
+    traits = context.get("traits") if isinstance(context.get("traits"), dict) else {}
+    account_ref = (
+        _text(context.get("groupId"))
+        or _text(event.get("groupId"))
+        or _text(properties.get(options.get("account_property", "account_id")))
+        or (_text(traits.get(options["account_trait"])) if options.get("account_trait") else "")
     )
-    if not account_ref:
-        raise BadEvent(f"{message_id}: no account (context.groupId)")
     feature = properties.get(options.get("feature_property", "feature")) or name
     when = parse_datetime(str(event.get("timestamp") or "")) if event.get("timestamp") else None
     if event.get("timestamp") and when is None:
@@ -58,18 +101,34 @@ def parse_event(event, *, connection) -> dict:
     if timezone.is_naive(when):
         when = timezone.make_aware(when, dt.UTC)
     return {
+        "kind": "track",
         "message_id": message_id[:200],
-        "account_ref": str(account_ref),
+        "account_ref": account_ref[:200],
         "feature": str(feature)[:120],
-        "user_id": str(event.get("userId") or event.get("anonymousId") or "")[:200],
+        "event": name[:120],
+        "user_id": user_id,
         "when": when,
+        "payload": event,
     }
 
 
+def _accounts_for(refs) -> dict:
+    accounts = {}
+    refs = {r for r in refs if r}
+    if not refs:
+        return accounts
+    for account in Account.objects.filter(Q(analytics_id__in=refs) | Q(crm_id__in=refs)):
+        accounts.setdefault(account.crm_id, account)
+        accounts[account.analytics_id] = account  # analytics id wins
+    accounts.pop(None, None)
+    return accounts
+
+
 @transaction.atomic
-def usage_apply_events(*, connection, events: list) -> PageResult:
-    """Count new events into FeatureUsage; events already processed (by messageId) are unchanged,
-    malformed ones or unknown accounts are failed (and noted)."""
+def usage_apply_events(*, connection, events: list, hold: bool = True) -> PageResult:
+    """Count new track events into FeatureUsage; learn group calls; count identify/page/…
+    as ignored. Events already processed (by messageId) are unchanged, malformed ones failed
+    (and noted); a track for an unknown account is held (``hold``) or failed."""
     result = PageResult()
     parsed = []
     for event in events:
@@ -77,27 +136,61 @@ def usage_apply_events(*, connection, events: list) -> PageResult:
             parsed.append(parse_event(event, connection=connection))
         except BadEvent as exc:
             result.add("failed", str(exc))
-    refs = {p["account_ref"] for p in parsed}
-    accounts = {}
-    for account in Account.objects.filter(Q(analytics_id__in=refs) | Q(crm_id__in=refs)):
-        accounts.setdefault(account.crm_id, account)
-        accounts[account.analytics_id] = account  # analytics id wins
-    ids = {p["message_id"] for p in parsed}
+    links = {}
+    for p in parsed:
+        if p["kind"] == "group":
+            links[p["user_id"]] = p["group"]
+            result.add("grouped")
+        elif p["kind"] == "ignored":
+            result.add("ignored")
+    group_members_learn(connection=connection, links=links)
+    tracks = [p for p in parsed if p["kind"] == "track"]
+    if not tracks:
+        return result
+    groups = group_of_users(
+        connection=connection, user_ids={p["user_id"] for p in tracks if not p["account_ref"]}
+    )
+    for p in tracks:
+        p["via_user"] = not p["account_ref"] and p["user_id"] in groups
+        p["ref"] = p["account_ref"] or groups.get(p["user_id"], "")
+    accounts = _accounts_for({p["ref"] for p in tracks})
+    ids = {p["message_id"] for p in tracks}
     done = set(
         ProcessedMessage.objects.filter(message_id__in=ids).values_list("message_id", flat=True)
     )
-    fresh, seen_now = [], set()
-    for p in parsed:
-        account = accounts.get(p["account_ref"])
+    fresh, seen_now, held = [], set(), []
+    for p in tracks:
+        account = accounts.get(p["ref"])
         if p["message_id"] in done or p["message_id"] in seen_now:
             result.add("unchanged")
         elif account is None:
-            result.add("failed", f"{p['message_id']}: unknown account {p['account_ref']!r}")
+            reason = (
+                f"unknown account {p['ref']!r}"
+                if p["ref"]
+                else "no account (no groupId, account property or trait; user in no group)"
+            )
+            if hold:
+                seen_now.add(p["message_id"])
+                held.append(
+                    {
+                        "message_id": p["message_id"],
+                        "account_ref": p["account_ref"],
+                        "user_id": p["user_id"],
+                        "event": p["event"],
+                        "reason": reason,
+                        "payload": p["payload"],
+                    }
+                )
+                result.add("held")
+            else:
+                result.add("failed", f"{p['message_id']}: {reason}")
         else:
             seen_now.add(p["message_id"])
             p["account"] = account
             p["day"] = timezone.localdate(p["when"])
             fresh.append(p)
+    if held:
+        held_events_keep(connection=connection, held=held)
     if not fresh:
         return result
     try:
@@ -122,6 +215,18 @@ def usage_apply_events(*, connection, events: list) -> PageResult:
     for _ in fresh:
         result.add("created")
     return result
+
+
+@transaction.atomic
+def held_events_release(*, connection) -> int:
+    """Count the held events whose account is now known; returns how many were counted (or
+    found already counted) and no longer held. Drops what is past the retention first."""
+    held_events_prune(connection=connection)
+    matched = held_events_matchable(connection=connection)
+    if not matched:
+        return 0
+    usage_apply_events(connection=connection, events=[h.payload for h in matched], hold=False)
+    return held_events_forget(ids=[h.pk for h in matched])
 
 
 def _apply_one_by_one(*, connection, fresh, result) -> PageResult:
@@ -239,6 +344,7 @@ class AnalyticsImportSyncer(Syncer):
         bad = [e for e in page.records if isinstance(e, BadLine)]
         good = [e for e in page.records if not isinstance(e, BadLine)]
         result = usage_apply_events(connection=self.connection, events=good)
+        held_events_release(connection=self.connection)
         for line in bad:
             result.add("failed", f"line {line.number}: not JSON")
         return result

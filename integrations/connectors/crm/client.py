@@ -1,5 +1,6 @@
-"""HubSpot CRM v3 companies: the list endpoint (full passes) and the search endpoint (incremental
-by ``hs_lastmodifieddate``), both paged by ``paging.next.after``."""
+"""HubSpot CRM v3: companies — the list endpoint (full passes, and ``archived=true`` for the
+archived-objects listing) and the search endpoint (incremental by ``hs_lastmodifieddate``), paged
+by ``paging.next.after`` — and the owners endpoint (``GET /crm/v3/owners``: owner id → e-mail)."""
 
 from ..transport import Transport, TransportError
 
@@ -23,8 +24,14 @@ class HubSpotClient(Transport):
             )
         return {**super().headers(), "Authorization": f"Bearer {self.token}"}
 
-    def list_companies(self, *, properties: list[str], after: str | None) -> dict:
-        params = {"limit": PAGE_SIZE, "properties": ",".join(properties), "archived": "false"}
+    def list_companies(
+        self, *, properties: list[str], after: str | None, archived: bool = False
+    ) -> dict:
+        params = {
+            "limit": PAGE_SIZE,
+            "properties": ",".join(properties),
+            "archived": "true" if archived else "false",
+        }
         if after:
             params["after"] = after
         return _checked(self.json("GET", "/crm/v3/objects/companies", params=params))
@@ -49,6 +56,26 @@ class HubSpotClient(Transport):
         if after:
             body["after"] = after
         return _checked(self.json("POST", "/crm/v3/objects/companies/search", json=body))
+
+    def list_owners(self, *, after: str | None) -> dict:
+        """One page of ``GET /crm/v3/owners`` (``id``, ``email``, ``firstName``, ``userId``…)."""
+        params = {"limit": PAGE_SIZE, "archived": "false"}
+        if after:
+            params["after"] = after
+        return _checked(self.json("GET", "/crm/v3/owners", params=params))
+
+    def owners(self) -> dict[str, str]:
+        """Every active owner's id → e-mail (lower case), all pages."""
+        found: dict[str, str] = {}
+        after = None
+        while True:
+            data = self.list_owners(after=after)
+            for owner in data["results"]:
+                if isinstance(owner, dict) and owner.get("id") and owner.get("email"):
+                    found[str(owner["id"])] = str(owner["email"]).strip().lower()
+            after = next_after(data)
+            if not after:
+                return found
 
 
 def _checked(data: dict) -> dict:

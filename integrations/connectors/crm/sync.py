@@ -2,7 +2,15 @@
 (``portal.services.account_upsert``) with configurable property names; a full pass flags accounts
 the CRM no longer returns (``crm_missing_since``, ``accounts_flag_missing_from_crm``),
 never deleting them; between full passes, incremental search by last-modified date. A change of an
-account's tier, ARR, health or CSM requests a priority recompute (once per page)."""
+account's tier, ARR, health or CSM requests a priority recompute (once per page).
+
+As HubSpot documents its companies: the owner is ``hubspot_owner_id``, resolved through the owners
+API (once per run) to an e-mail and a portal user — an owner who matches no user is reported and
+the CSM left as it was, never cleared; a company with only a ``domain`` is named after it;
+``archived`` companies (in a page, or in the archived-objects listing read after every pass) flag
+the account at once; ``industry`` becomes a segment only through the connection's
+``segment_map`` (unknown values reported); a new company without ARR, tier or health keeps them
+unknown (NULL) instead of invented values."""
 
 import datetime as dt
 import hashlib
@@ -21,6 +29,8 @@ from portal.models import Account, User
 from portal.services import SCORE_INPUT_FIELDS, account_upsert, accounts_flag_missing_from_crm
 from roadmap.scoring import priorities_request
 
+from ..analytics.holding import analytics_connections
+from ..analytics.sync import held_events_release
 from ..syncing import Page, PageResult, Syncer
 from .client import SEARCH_RESULT_CAP, HubSpotClient, next_after
 
@@ -29,9 +39,11 @@ DEFAULT_PROPERTIES = {
     "arr": "annualrevenue",
     "tier": "customer_tier",
     "health_score": "health_score",
-    "csm_owner": "csm_owner_email",
+    "csm_owner": "hubspot_owner_id",
     "segment": "industry",
 }
+ALWAYS_READ = {"hs_lastmodifieddate", "domain"}
+UNKNOWN_WHEN_EMPTY = ("arr", "tier", "health_score")
 TIER_ALIASES = {"enterprise": Tier.ENTERPRISE, "mid_market": Tier.MID_MARKET, "smb": Tier.SMB}
 
 
@@ -44,6 +56,8 @@ class CrmSyncer(Syncer):
         super().__init__(connection, run)
         self.client = HubSpotClient(connection.base_url, token=connection.credential())
         self.props = property_names(connection)
+        self.segment_map = connection.settings.get("segment_map") or {}
+        self._owners: dict[str, str] | None = None  # owner id → e-mail, read once per run
         now = timezone.now()
         if not self.cursor.get("mode"):  # a new pass (not resuming one)
             last_full = _parse(self.cursor.get("last_full"))
@@ -57,9 +71,14 @@ class CrmSyncer(Syncer):
                 max_seen=self.cursor.get("since", 0),
             )
 
+    def owner_email(self, owner_id: str) -> str | None:
+        if self._owners is None:
+            self._owners = self.client.owners()
+        return self._owners.get(owner_id)
+
     def pages(self):
-        properties = sorted(set(self.props.values()) | {"hs_lastmodifieddate"})
-        while True:
+        properties = sorted(set(self.props.values()) | ALWAYS_READ)
+        while self.cursor.get("phase") != "archived":
             cursor = dict(self.cursor)
             if cursor["mode"] == "full":
                 data = self.client.list_companies(properties=properties, after=cursor["after"])
@@ -77,8 +96,20 @@ class CrmSyncer(Syncer):
             else:
                 cursor.pop("restart", None)
             cursor["after"] = after
-            yield Page(records=data["results"], cursor=cursor)
             if not after and not cursor.get("restart"):
+                cursor["phase"] = "archived"  # the main pass is done: the archived listing next
+            yield Page(records=data["results"], cursor=cursor)
+        # HubSpot's archived-objects listing: companies archived since (or before) — removals.
+        while True:
+            cursor = dict(self.cursor)
+            data = self.client.list_companies(
+                properties=properties, after=cursor.get("archived_after"), archived=True
+            )
+            after = next_after(data)
+            cursor["archived_after"] = after
+            records = [{**r, "archived": True} for r in data["results"] if isinstance(r, dict)]
+            yield Page(records=records, cursor=cursor)
+            if not after:
                 return
 
     def apply(self, page: Page) -> PageResult:
@@ -90,9 +121,8 @@ class CrmSyncer(Syncer):
             r.external_id: r
             for r in SyncedRecord.objects.filter(connection=self.connection, external_id__in=ids)
         }
-        emails = {
-            (r.get("properties") or {}).get(self.props["csm_owner"]) for r in page.records
-        } - {None, ""}
+        owners = {str(r.get("id")): self.owner_of(r) for r in page.records if not r.get("archived")}
+        emails = {email for email, _ in owners.values() if email}
         users = {
             u.email.lower(): u
             for u in User.objects.annotate(lower_email=Lower("email")).filter(
@@ -106,10 +136,26 @@ class CrmSyncer(Syncer):
             if crm_id in seen:  # the same company twice in one page
                 result.add("unchanged")
                 continue
+            if record.get("archived") is True:
+                account = self.remove(crm_id, accounts.get(crm_id), now, result)
+                if account is not None:
+                    seen[crm_id] = (
+                        SyncedRecord(
+                            connection=self.connection,
+                            external_id=crm_id,
+                            remote_updated=str(_modified_ms(record)),
+                            fingerprint="archived",
+                            last_seen_at=now,
+                            last_run=self.run,
+                        ),
+                        account,
+                    )
+                continue
+            notes: list[str] = []
             try:
-                values = self.map(record, users)
+                values = self.map(record, users, owners.get(crm_id), notes)
             except ValidationError as exc:
-                result.add("failed", f"company {crm_id or '?'}: {' '.join(exc.messages)}")
+                result.skip(f"company {crm_id or '?'}", " ".join(exc.messages))
                 continue
             fingerprint = _fingerprint(values)
             account = accounts.get(crm_id)
@@ -122,11 +168,15 @@ class CrmSyncer(Syncer):
             ):
                 result.add("unchanged")
             else:
+                if account is None:  # a new company: what it does not say stays unknown
+                    values = {**{f: None for f in UNKNOWN_WHEN_EMPTY}, **values}
                 try:
                     account = self.upsert(crm_id, values, result)
                 except ValidationError as exc:
-                    result.add("failed", f"company {crm_id}: {' '.join(exc.messages)}")
+                    result.skip(f"company {crm_id}", " ".join(exc.messages))
                     continue
+                for note in notes:
+                    result.report(f"company {crm_id}", note)
             lineage_row = SyncedRecord(
                 connection=self.connection,
                 external_id=crm_id,
@@ -138,6 +188,10 @@ class CrmSyncer(Syncer):
             seen[crm_id] = (lineage_row, account)
         if self.scores_changed:
             priorities_request(cause="crm account change", item_ids=None)
+        if result.counts.get("created"):
+            # New accounts: Segment events held for them can be counted now.
+            for analytics in analytics_connections():
+                held_events_release(connection=analytics)
         for lineage_row, account in seen.values():
             lineage_row.local_id = account.pk
         # One statement for the page's lineage (insert or refresh), not one per record.
@@ -149,15 +203,29 @@ class CrmSyncer(Syncer):
         )
         return result
 
-    def map(self, record: dict, users: dict) -> dict:
+    def owner_of(self, record: dict) -> tuple[str | None, str]:
+        """(e-mail, what HubSpot said) of the record's owner: an e-mail property as it is, an
+        owner id (``hubspot_owner_id``) through the owners API."""
+        raw = str((record.get("properties") or {}).get(self.props["csm_owner"]) or "").strip()
+        if not raw:
+            return None, ""
+        if "@" in raw:
+            return raw.lower(), raw
+        return self.owner_email(raw), raw
+
+    def map(self, record: dict, users: dict, owner=None, notes: list | None = None) -> dict:
+        """The account's values from a company. Values left alone (an owner who is no portal
+        user, an unmapped industry) are described in ``notes``."""
+        notes = notes if notes is not None else []
         crm_id = str(record.get("id") or "")
         props = record.get("properties") or {}
         if not crm_id:
             raise ValidationError("the record has no id")
         values: dict = {}
-        name = (props.get(self.props["name"]) or "").strip()
+        name = str(props.get(self.props["name"]) or "").strip()
+        name = name or str(props.get("domain") or "").strip()  # HubSpot allows a domain alone
         if not name:
-            raise ValidationError(f"no name in property {self.props['name']!r}")
+            raise ValidationError(f"no name in property {self.props['name']!r} and no domain")
         values["name"] = name[:200]
         raw_arr = props.get(self.props["arr"])
         if raw_arr not in (None, ""):
@@ -182,14 +250,38 @@ class CrmSyncer(Syncer):
             if not 0 <= health <= 100:
                 raise ValidationError(f"health score {health} is outside 0–100")
             values["health_score"] = health
-        email = (props.get(self.props["csm_owner"]) or "").strip().lower()
-        if email:
-            owner = users.get(email)
-            values["csm_owner_id"] = owner.pk if owner else None
-        segment = props.get(self.props["segment"])
-        if segment:
-            values["segment"] = str(segment)[:60]
+        email, said = owner if owner is not None else self.owner_of(record)
+        if said:
+            user = users.get(email) if email else None
+            if user is not None:
+                values["csm_owner_id"] = user.pk
+            elif email:
+                notes.append(f"owner {said} ({email}) matches no portal user; CSM left as it was")
+            else:
+                notes.append(f"owner {said} is not a HubSpot owner; CSM left as it was")
+        industry = props.get(self.props["segment"])
+        if industry:
+            if str(industry) in self.segment_map:
+                if self.segment_map[str(industry)]:
+                    values["segment"] = str(self.segment_map[str(industry)])[:60]
+            else:
+                notes.append(
+                    f"industry {industry!r} has no segment in segment_map; segment left as it was"
+                )
         return values
+
+    def remove(self, crm_id: str, account, now, result):
+        """An archived company: its account is flagged at once (never deleted)."""
+        if account is None:
+            result.add("unchanged")  # never synced here: nothing to remove
+            return None
+        if account.crm_missing_since:
+            result.add("unchanged")
+            return account
+        account, _, _ = account_upsert(crm_id=crm_id, crm_missing_since=now)
+        result.add("updated")
+        result.report(f"company {crm_id}", "archived in HubSpot: account flagged as missing")
+        return account
 
     def upsert(self, crm_id: str, values: dict, result) -> Account:
         account, created, changed = account_upsert(crm_id=crm_id, crm_missing_since=None, **values)
@@ -208,7 +300,7 @@ class CrmSyncer(Syncer):
                 connection=self.connection, last_seen_at__gte=_parse(cursor["pass_started"])
             ).values("external_id")
             accounts_flag_missing_from_crm(seen_crm_ids=seen)
-        done = {"since": cursor.get("max_seen") or 0}
+        done = {"since": cursor.get("max_seen") or 0}  # a new pass starts with phase unset
         done["last_full"] = (
             cursor["pass_started"] if cursor.get("mode") == "full" else cursor.get("last_full")
         )

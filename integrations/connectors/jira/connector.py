@@ -8,6 +8,7 @@ from integrations.models import ConnectionKind
 
 from ..registry import Connector, register
 from .client import JiraClient
+from .status_map import status_map_rows, validate_status_map
 from .sync import JiraSyncer
 from .webhooks import JiraWebhookView
 
@@ -24,7 +25,32 @@ def validate_settings(settings: dict) -> dict[str, str]:
             zoneinfo.ZoneInfo(str(zone))
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return {"settings": f"timezone {zone!r} is not a time zone name, like Europe/Paris."}
+    problem = validate_status_map(settings.get("status_map"))
+    if problem:
+        return {"settings": problem}
+    issuer = settings.get("jwt_issuer")
+    if issuer is not None and not (isinstance(issuer, str) and issuer):
+        return {"settings": "jwt_issuer must be the app's client key (a string)."}
     return {}
+
+
+def settings_summary(settings: dict) -> list[tuple[str, str, str]]:
+    rows = [
+        (
+            f"status_map.{key}",
+            f"{name} → {target}",
+            "default" if is_default else "set on this connection",
+        )
+        for key, name, target, is_default in status_map_rows(settings)
+    ]
+    rows.append(
+        (
+            "jwt_issuer",
+            settings.get("jwt_issuer") or "any",
+            "JWT-signed webhooks (app-registered) must come from this client key",
+        )
+    )
+    return rows
 
 
 JIRA = register(
@@ -35,5 +61,6 @@ JIRA = register(
         webhook=JiraWebhookView,
         needs_base_url=True,
         validate_settings=validate_settings,
+        settings_summary=settings_summary,
     )
 )

@@ -12,6 +12,7 @@ from integrations.models import (
     PendingMapImport,
     PointStatus,
 )
+from portal.api.strict import StrictFieldsMixin
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -99,22 +100,22 @@ class MapSerializer(serializers.ModelSerializer):
         ]
 
 
-class TickInput(serializers.Serializer):
+class TickInput(StrictFieldsMixin, serializers.Serializer):
     evidence_note = serializers.CharField(required=False, allow_blank=True, default="")
     evidence_url = serializers.URLField(required=False, allow_blank=True, default="")
 
 
-class UntickInput(serializers.Serializer):
+class UntickInput(StrictFieldsMixin, serializers.Serializer):
     reason = serializers.CharField()
 
 
-class CycleStartInput(serializers.Serializer):
+class CycleStartInput(StrictFieldsMixin, serializers.Serializer):
     """``POST integration-maps/{id}/cycle-start``: week 1 of the phases starts on this date."""
 
     cycle_start = serializers.DateField(allow_null=True)
 
 
-class OwnerTeamInput(serializers.ModelSerializer):
+class OwnerTeamInput(StrictFieldsMixin, serializers.ModelSerializer):
     """``POST integration-points/{id}/owner``: the team that owns the point (blank: none)."""
 
     class Meta:
@@ -130,7 +131,7 @@ class OwnerTeamOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class KpiMeasureInput(serializers.ModelSerializer):
+class KpiMeasureInput(StrictFieldsMixin, serializers.ModelSerializer):
     """``POST kpi-targets/{id}/measure``: the measured value (null clears it)."""
 
     class Meta:
@@ -157,7 +158,7 @@ class KpiTargetSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MapImportInput(serializers.Serializer):
+class MapImportInput(StrictFieldsMixin, serializers.Serializer):
     """``POST integration-map-imports``: a map document to preview (nothing else changes until
     ``/apply``)."""
 

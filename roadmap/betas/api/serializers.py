@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from portal.api.strict import StrictFieldsMixin
 from portal.choices import LifecycleStage, Tier
 from portal.models import Account, User
 from roadmap.betas import selectors
@@ -62,7 +63,7 @@ class BetaParticipantSerializer(serializers.ModelSerializer):
 # --- Inputs (the program form and the participant actions) ----------------------------------
 
 
-class BetaProgramUpdateSerializer(serializers.ModelSerializer):
+class BetaProgramUpdateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """``PATCH``/``PUT beta-programs/{id}``: the program form without its item."""
 
     pm_owner = serializers.PrimaryKeyRelatedField(
@@ -110,7 +111,7 @@ class BetaProgramCreateSerializer(BetaProgramUpdateSerializer):
         fields = ["item", *PROGRAM_FIELDS]
 
 
-class NominateInputSerializer(serializers.Serializer):
+class NominateInputSerializer(StrictFieldsMixin, serializers.Serializer):
     """``POST beta-programs/{id}/nominate``."""
 
     account = serializers.PrimaryKeyRelatedField(
@@ -121,14 +122,14 @@ class NominateInputSerializer(serializers.Serializer):
     )
 
 
-class TransitionInputSerializer(serializers.Serializer):
+class TransitionInputSerializer(StrictFieldsMixin, serializers.Serializer):
     """``POST beta-participants/{id}/transition`` (``completed`` goes through ``/complete``)."""
 
     state = serializers.ChoiceField(choices=ParticipantState.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
-class CompleteInputSerializer(serializers.Serializer):
+class CompleteInputSerializer(StrictFieldsMixin, serializers.Serializer):
     """``POST beta-participants/{id}/complete``: the validation rating and comments."""
 
     rating = serializers.IntegerField(min_value=1, max_value=5)

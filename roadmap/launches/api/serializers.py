@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from portal.api.strict import StrictFieldsMixin
 from portal.models import User
 from roadmap.launches.selectors import plan_readiness
 from roadmap.models import LaunchPlan, Milestone, RoadmapItem
@@ -42,20 +43,20 @@ class LaunchPlanSerializer(serializers.ModelSerializer):
 # --- Inputs (the calendar's and the plan page's forms) ----------------------------------------
 
 
-class LaunchPlanCreateSerializer(serializers.Serializer):
+class LaunchPlanCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     """``POST launch-plans``: a plan with the standard milestones for an item with a launch date
     and no plan yet."""
 
     item = serializers.PrimaryKeyRelatedField(queryset=RoadmapItem.objects.all())
 
 
-class LaunchDateSerializer(serializers.Serializer):
+class LaunchDateSerializer(StrictFieldsMixin, serializers.Serializer):
     """``POST launch-plans/{id}/move``: undone relative milestones move with the date."""
 
     launch_date = serializers.DateField()
 
 
-class MilestoneInputSerializer(serializers.Serializer):
+class MilestoneInputSerializer(StrictFieldsMixin, serializers.Serializer):
     """``POST launch-plans/{id}/milestones``: a milestone of the plan."""
 
     name = serializers.CharField(max_length=120)
@@ -78,11 +79,11 @@ class MilestoneInputSerializer(serializers.Serializer):
     )
 
 
-class MilestoneMoveSerializer(serializers.Serializer):
+class MilestoneMoveSerializer(StrictFieldsMixin, serializers.Serializer):
     due_date = serializers.DateField()
 
 
-class MilestoneTickSerializer(serializers.Serializer):
+class MilestoneTickSerializer(StrictFieldsMixin, serializers.Serializer):
     done = serializers.BooleanField(help_text="true: done; false: reopened.")
 
 

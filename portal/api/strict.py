@@ -1,0 +1,89 @@
+"""Input rules every API write shares (found when probed: unknown fields were silently ignored,
+text was unbounded).
+
+- :class:`StrictFieldsMixin` on an input serializer: a field it does not declare answers 400
+  naming it ("Unknown field."), and every ``CharField`` without a limit gets
+  ``API_TEXT_MAX_LENGTH`` (enforced, and stated as ``maxLength`` in the schema).
+- :class:`BoundedJSONParser` (``DEFAULT_PARSER_CLASSES``): a body over ``API_MAX_BODY_BYTES`` or
+  nested deeper than ``API_MAX_JSON_DEPTH`` answers a JSON 400 instead of a 500 (a deep array
+  exhausted the decoder's recursion) or Django's HTML 400.
+"""
+
+import json
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from rest_framework import serializers
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
+
+
+class StrictFieldsMixin:
+    """Refuse undeclared fields; bound every free-text field."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        limit = settings.API_TEXT_MAX_LENGTH
+        for field in fields.values():
+            if (
+                isinstance(field, serializers.CharField)
+                and not field.read_only
+                and field.max_length is None
+            ):
+                field.max_length = limit
+                field.validators.append(MaxLengthValidator(limit))
+        return fields
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(str(name) for name in data if name not in self.fields)
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["Unknown field: this operation does not take it."] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+def json_depth(value) -> int:
+    """How deeply arrays and objects nest in a decoded JSON value (iteratively: no recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+class BoundedJSONParser(JSONParser):
+    """DRF's JSON parser with a size and a nesting limit."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.API_MAX_BODY_BYTES
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if len(raw) > limit:
+            raise ParseError(f"The request body is larger than {limit} bytes.")
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            data = json.loads(raw.decode(encoding), parse_constant=_refuse_constant)
+        except RecursionError:
+            data = None
+            depth = None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ParseError(f"JSON parse error - {exc}") from None
+        else:
+            depth = json_depth(data)
+        max_depth = settings.API_MAX_JSON_DEPTH
+        if depth is None or depth > max_depth:
+            raise ParseError(f"The JSON is nested too deeply (more than {max_depth} levels).")
+        return data
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
