@@ -30,7 +30,13 @@ class IntegrationsConfig(AppConfig):
         for tool in CONNECTOR_TOOLS:
             import_module(f"integrations.connectors.{tool}.connector")
         # The outbox subscriber for outbound deliveries (webhooks, Slack).
+        # Sync run outcomes and delivery backlog on /metrics.
+        from portal.observability.metrics import register_metric_source
+
+        from .connectors.metrics import connector_metrics
         from .connectors.outbound import subscriber  # noqa: F401
+
+        register_metric_source(connector_metrics)
 
         register_nav(
             NavEntry(

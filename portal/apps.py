@@ -21,6 +21,7 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from . import home
         from .inbox import on_outbox_event
+        from .observability import tasks as _task_signals  # noqa: F401 (request ids in tasks)
         from .outbox import subscribe
         from .registry import NavEntry, Panel, register_nav, register_panel
         from .roles import sync_role_permissions

@@ -167,7 +167,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a request that failed on an unreachable database answers 503 (portal/health.py).
+    # Outermost: the request id, one JSON log line and the metrics of every request.
+    "portal.observability.middleware.RequestObservabilityMiddleware",
+    # Then: a request that failed on an unreachable database answers 503 (portal/health.py).
     "portal.health.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -378,7 +380,20 @@ OAUTH2_PROVIDER = {
         "OAUTH2_ACCESS_TOKEN_SECONDS", default=3600, minimum=60, unit="seconds"
     ),
     "PKCE_REQUIRED": True,
+    # RFC 9700 (OAuth 2.0 Security BCP): no implicit or password grant, no "plain" PKCE; only
+    # client credentials are used. Keeps `check --deploy` clean.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
+# Open item (issue 15): OAuth2 access tokens are still stored in plaintext; hashing them
+# (COMPLIANT_BCP_RFC9700_TOKEN_STORAGE) changes how the API-access code looks tokens up, so it is
+# left to that code's owners rather than switched on here.
+SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W006"]
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "CS–Product portal API",
@@ -511,17 +526,33 @@ CELERY_BEAT_SCHEDULE = {
 # Logging
 # ---------------------------------------------------------------------------------------------
 
+# json (one object per line with the request id; the default in production) or plain.
+LOG_FORMAT = env.choice(
+    "LOG_FORMAT", default="plain" if DEBUG else "json", choices=["json", "plain"]
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "portal.observability.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "portal.observability.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": env.choice("LOG_LEVEL", default="INFO", choices=_LOG_LEVELS, upper=True),
     },
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# /metrics answers staff, or a scraper sending "Authorization: Bearer <METRICS_TOKEN>".
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # ---------------------------------------------------------------------------------------------
 # Each area's own settings

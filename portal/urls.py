@@ -8,6 +8,7 @@ from oauth2_provider import views as oauth2_views
 from . import errorpages, health, oidc, views
 from .api.views import ApiNotFoundView
 from .apiaccess import views as apiaccess_views
+from .observability import views as observability_views
 
 handler500 = errorpages.server_error
 
@@ -63,6 +64,7 @@ urlpatterns = [
         login_not_required(oidc.PortalAuthenticationCallbackView.as_view()),
         name="oidc_authentication_callback",
     ),
+    path("metrics", observability_views.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     re_path(r"^api/v1/", ApiNotFoundView.as_view(), name="api-not-found"),

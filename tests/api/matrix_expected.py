@@ -88,6 +88,7 @@ EXPECTED: dict[str, str] = {
     "GET integrations:adoption-milestone": "pm",
     "GET password_change": "rep rep_other pm admin",
     "GET api-tokens": "rep rep_other pm admin",
+    "GET metrics": "admin",  # staff (or a scraper's token)
     "GET api-token-revoke": "rep",  # only the token's owner
     "GET password_change_done": "rep rep_other pm admin",
     "GET /api/v1/accounts": "rep rep_other pm admin",

@@ -12,6 +12,10 @@ PUBLIC = {"login", "password_reset", "api-schema-swagger-ui", "favicon"}
 PUBLIC |= {"oauth2-token", "oauth2-revoke-token"}
 # The company sign-in (OIDC) starts and ends before a login exists.
 PUBLIC |= {"oidc_authentication_init", "oidc_authentication_callback"}
+# Prometheus scrapers send a token instead of logging in (403 without it: test_observability).
+PUBLIC |= {"metrics"}
+# Health probes answer without a login and reveal nothing else (tests/portal/test_health*.py).
+PUBLIC |= {"healthz", "readyz"}
 SAMPLE_VALUES = {
     "drf_format_suffix": ".json",
     "int": "1",

@@ -1,0 +1,47 @@
+"""One JSON log line and the metrics for every request, under its request id."""
+
+import logging
+import time
+
+from .context import new_request_id, request_id_var
+from .metrics import LATENCY, REQUESTS
+
+logger = logging.getLogger("portal.request")
+
+
+class RequestObservabilityMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = new_request_id(request.headers.get("X-Request-ID"))
+        request.request_id = request_id
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        elapsed = time.perf_counter() - started
+        match = getattr(request, "resolver_match", None)
+        view = (match.view_name if match else "") or "unmatched"
+        REQUESTS.labels(view=view, method=request.method, status=str(response.status_code)).inc()
+        LATENCY.labels(view=view).observe(elapsed)
+        response["X-Request-ID"] = request_id
+        user = getattr(request, "user", None)
+        logger.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "request_id": request_id,
+                "method": request.method,
+                "path": request.path,
+                "view": view,
+                "status": response.status_code,
+                "duration_ms": round(elapsed * 1000, 1),
+                "user_id": user.pk if user is not None and user.is_authenticated else None,
+            },
+        )
+        return response
