@@ -530,10 +530,11 @@ def queue_action(request, pk, action):
         return redirect(_back_to_queue(request))
     html = _queue_row(request, pk)
     if action == "merge":  # the kept ticket's row shows its new account count
-        html += _queue_row(request, done.duplicate_of_id, oob=True)
+        html += f"<template>{_queue_row(request, done.duplicate_of_id, oob=True)}</template>"
     order = _order(request)
     if request.POST.get("then") == "next" and pk in order and order.index(pk) + 1 < len(order):
-        html += _queue_row(request, order[order.index(pk) + 1], open_panel=True, oob=True)
+        nxt = _queue_row(request, order[order.index(pk) + 1], open_panel=True, oob=True)
+        html += f"<template>{nxt}</template>"
     return HttpResponse(html)
 
 
@@ -570,9 +571,8 @@ def undo(request, batch):
         a.kept_id for a in TriageAction.objects.filter(batch=batch) if a.kept_id
     }
     found = set(FeedbackTicket.objects.filter(pk__in=pks).values_list("pk", flat=True))
-    return HttpResponse(
-        "".join(_queue_row(request, pk, oob=True, order=[]) for pk in sorted(found))
-    )
+    rows = "".join(_queue_row(request, pk, oob=True, order=[]) for pk in sorted(found))
+    return HttpResponse(f"<template>{rows}</template>")  # table rows swap out of band from here
 
 
 @require_POST

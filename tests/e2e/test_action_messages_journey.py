@@ -100,7 +100,7 @@ def test_tick_and_untick_a_criterion_update_its_history(page, login):
     messages = page.get_by_test_id("messages")
     expect(messages).to_contain_text("Ticked: “")
     expect(page.locator("#point-history")).to_contain_text("Signed off in PRD-12")
-    row.get_by_text("Un-tick").click()
+    row.locator("summary", has_text="Un-tick").click()
     row.get_by_label("Reason").fill("Evidence was for the wrong tenant")
     row.get_by_role("button", name="Un-tick").click()
     expect(messages).to_contain_text("Un-ticked: “")
