@@ -52,7 +52,7 @@ def test_vote_then_withdraw_with_a_confirmation(page, login, settings):
     asked = _confirmations(page)
     login(rep)
     page.goto(item.get_absolute_url())
-    page.get_by_label("Account").select_option(label="Globex Health")
+    page.locator("#id_account").select_option(label="Globex Health")
     page.get_by_label("Evidence").fill("300 seats move off the legacy IdP.")
     page.get_by_role("button", name="Vote", exact=True).click()
     messages = page.get_by_test_id("messages")
