@@ -104,7 +104,7 @@ def test_tick_and_untick_a_criterion_update_its_history(page, login):
     row.get_by_label("Reason").fill("Evidence was for the wrong tenant")
     row.get_by_role("button", name="Un-tick").click()
     expect(messages).to_contain_text("Un-ticked: “")
-    expect(page.locator("#point-history")).to_contain_text("Un-ticked")
+    expect(page.locator("#point-history")).to_contain_text("Unticked: Evidence was for the wrong")
     assert asked == ["Un-tick this criterion? Its verification is cleared too."]
     criterion.refresh_from_db()
     assert criterion.done_at is None
