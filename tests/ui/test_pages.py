@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 def test_account_page_shows_band_value_and_arr_with_currency(client_for, pm):
     account = AccountFactory(health_score=55, arr=250000, segment="public_sector")
     html = client_for(pm).get(account.get_absolute_url()).content.decode()
-    assert "<dt>Health band</dt><dd>Yellow</dd>" in html
-    assert "<dd>$250,000</dd>" in html
+    assert '<dd data-testid="account-health">Yellow</dd>' in html
+    assert '<dd data-testid="account-arr">$250,000</dd>' in html
     assert "<dd>Public sector</dd>" in html
     assert "public_sector" not in html
 
