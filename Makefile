@@ -2,14 +2,15 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml package.json | sha1sum | cut -c1-12)
 
 .PHONY: run test lint format bench worker beat clean
 
-run: $(STAMP) .env  ## Start the portal with demo data on SQLite at http://127.0.0.1:8000
+run: $(STAMP) .env  ## Start the portal with demo data on SQLite at http://127.0.0.1:$(PORT) (make run PORT=8001)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP) .env  ## Install everything and run the whole test suite
 	./scripts/ensure-chromium

@@ -35,6 +35,11 @@ class FeedbackConfig(AppConfig):
         from . import home, inbox, selectors, subscribers
 
         register_demand_source("feedback", selectors.demand_signals)
+        from portal.search import register_search_kind
+
+        from .search_kinds import TICKETS
+
+        register_search_kind(TICKETS)
         register_nav(
             NavEntry("Submit feedback", "feedback:create", "feedback.add_feedbackticket", 20)
         )

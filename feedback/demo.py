@@ -130,6 +130,21 @@ VARIANTS = {
     10: "Conditional logic in workflow builder",
     12: "Bi-directional Salesforce sync",
 }
+# The roadmap item (by its demo title) each theme's tickets are about; themes with no item on
+# their topic stay unlinked rather than feeding an unrelated item.
+THEME_ITEMS = {
+    0: "Scheduled CSV exports",
+    1: "SSO with Okta and Azure AD",
+    4: "Workflow automation builder",
+    5: "Audit log export",
+    6: "Mobile app for CSMs",
+    7: "Role-based dashboards",
+    9: "Scheduled CSV exports",
+    10: "Workflow automation builder",
+    11: "Data residency in the EU",
+    12: "Salesforce two-way sync",
+    13: "Dark mode",
+}
 # How many tickets end in each status (about 60 in all).
 PLAN = (
     [TicketStatus.NEW] * 20
@@ -158,7 +173,9 @@ def seed(*, scale: int = 1, stdout=None) -> dict:
     accounts = list(Account.objects.active().order_by("id")[:40])
     if not reps or not accounts:
         return {"feedback tickets": 0}
-    items = list(RoadmapItem.objects.order_by("id"))
+    items = {
+        item.title: item for item in RoadmapItem.objects.filter(title__in=THEME_ITEMS.values())
+    }
     program = BetaProgram.objects.order_by("id").first()
     rng = random.Random(7)
     impacts = [Impact.BLOCKER, Impact.HIGH, Impact.HIGH, Impact.MEDIUM, Impact.MEDIUM, Impact.LOW]
@@ -166,13 +183,14 @@ def seed(*, scale: int = 1, stdout=None) -> dict:
     for n, target in enumerate(PLAN):
         index = n % len(THEMES)
         title, area, category, description, quote = THEMES[index]
+        account = accounts[(n * 7) % len(accounts)]
         if len(THEMES) <= n < 2 * len(THEMES) and index in VARIANTS:
             title = VARIANTS[index]
         elif n >= len(THEMES):
-            title = f"{title} ({accounts[n % len(accounts)].name})"
+            title = f"{title} ({account.name})"  # the ticket's own account
         rep = reps[n % len(reps)]
         ticket = services.feedback_submit(
-            account=accounts[(n * 7) % len(accounts)],
+            account=account,
             submitter=rep,
             title=title,
             description=description,
@@ -190,9 +208,8 @@ def seed(*, scale: int = 1, stdout=None) -> dict:
                 actor=reps[(n + extra + 1) % len(reps)],
                 note="Same request from this customer.",
             )
-        _advance(
-            ticket, target, pm=pm, item=items[n % len(items)] if items else None, created=created
-        )
+        item = items.get(THEME_ITEMS.get(index, ""))
+        _advance(ticket, target, pm=pm, item=item, created=created)
         created.append(ticket)
     if stdout is not None:
         stdout.write(f"feedback tickets: {len(created)}")

@@ -13,6 +13,7 @@ from django_filters.views import FilterView
 
 from portal.csvexport import csv_response
 from portal.errors import form_add_service_error
+from portal.filterbar import FilterBarMixin
 from portal.flash import flash_undo
 from portal.viewmixins import ServiceFormMixin
 from roadmap.models import BetaProgram, RoadmapItem
@@ -139,7 +140,7 @@ class MyFeedbackView(PredicateRequiredMixin, ListView):
         return selectors.tickets_mine(self.request.user)
 
 
-class TriageView(PredicateRequiredMixin, FilterView):
+class TriageView(PredicateRequiredMixin, FilterBarMixin, FilterView):
     """The PM's queue: new tickets oldest first unless the filters say otherwise."""
 
     predicate = permissions.can_triage
@@ -147,6 +148,14 @@ class TriageView(PredicateRequiredMixin, FilterView):
     template_name = "feedback/triage.html"
     context_object_name = "tickets"
     paginate_by = 50
+    filter_bar_fields = [
+        "q", "status", "category", "impact", "tier", "health_band", "product_area", "submitter",
+        "created",
+    ]  # fmt: skip
+    filter_bar_sort = True
+    filter_bar_results = "triage-results"
+    filter_bar_noun = "ticket"
+    filter_bar_blank_query = "q="  # the bare URL means "new tickets"
 
     def get_queryset(self):
         return selectors.tickets_for_triage().order_by("created_at", "id")
@@ -530,10 +539,11 @@ def queue_action(request, pk, action):
         return redirect(_back_to_queue(request))
     html = _queue_row(request, pk)
     if action == "merge":  # the kept ticket's row shows its new account count
-        html += _queue_row(request, done.duplicate_of_id, oob=True)
+        html += f"<template>{_queue_row(request, done.duplicate_of_id, oob=True)}</template>"
     order = _order(request)
     if request.POST.get("then") == "next" and pk in order and order.index(pk) + 1 < len(order):
-        html += _queue_row(request, order[order.index(pk) + 1], open_panel=True, oob=True)
+        nxt = _queue_row(request, order[order.index(pk) + 1], open_panel=True, oob=True)
+        html += f"<template>{nxt}</template>"
     return HttpResponse(html)
 
 
@@ -570,9 +580,8 @@ def undo(request, batch):
         a.kept_id for a in TriageAction.objects.filter(batch=batch) if a.kept_id
     }
     found = set(FeedbackTicket.objects.filter(pk__in=pks).values_list("pk", flat=True))
-    return HttpResponse(
-        "".join(_queue_row(request, pk, oob=True, order=[]) for pk in sorted(found))
-    )
+    rows = "".join(_queue_row(request, pk, oob=True, order=[]) for pk in sorted(found))
+    return HttpResponse(f"<template>{rows}</template>")  # table rows swap out of band from here
 
 
 @require_POST

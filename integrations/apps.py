@@ -19,8 +19,12 @@ class IntegrationsConfig(AppConfig):
         from importlib import import_module
 
         from portal.registry import NavEntry, Panel, register_nav, register_panel
+        from portal.search import register_search_kind
 
         from . import home
+        from .maps.search_kinds import POINTS
+
+        register_search_kind(POINTS)
 
         # Each connector registers its kind (client, syncer, webhook, settings validation).
         for tool in CONNECTOR_TOOLS:

@@ -25,7 +25,10 @@ class PortalConfig(AppConfig):
         from .outbox import subscribe
         from .registry import NavEntry, Panel, register_nav, register_panel
         from .roles import sync_role_permissions
+        from .search import register_search_kind
+        from .search_kinds import ACCOUNTS
 
+        register_search_kind(ACCOUNTS)
         register_nav(NavEntry("Home", "home", None, 0))
         register_nav(NavEntry("Accounts", "account-list", "portal.view_account", 10))
         register_panel("home", Panel("portal/panels/home_inbox.html", None, 1, home.inbox_panel))

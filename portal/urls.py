@@ -5,10 +5,12 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from oauth2_provider import views as oauth2_views
 
-from . import health, oidc, views
+from . import errorpages, health, oidc, views
 from .api.views import ApiNotFoundView
 from .apiaccess import views as apiaccess_views
 from .observability import views as observability_views
+
+handler500 = errorpages.server_error
 
 api_v1 = [
     path("", include("portal.api.urls")),
@@ -23,6 +25,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("", views.HomeView.as_view(), name="home"),
+    path("favicon.ico", errorpages.favicon, name="favicon"),
+    path("search/", views.search_view, name="search"),
     path("inbox/", views.InboxView.as_view(), name="inbox"),
     path("inbox/read-all", views.inbox_mark_all_read_view, name="inbox-read-all"),
     path("inbox/<int:pk>/read", views.inbox_mark_read_view, name="inbox-read"),

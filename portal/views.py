@@ -8,8 +8,13 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from . import inbox
+from .csvexport import csv_response
+from .filterbar import FilterBarMixin
 from .filtersets import AccountFilterSet
+from .labels import human_label
 from .models import Account, InboxEntry
+from .search import MIN_LENGTH as SEARCH_MIN_LENGTH
+from .search import search_everything
 from .selectors import INBOX_PAGE, inbox_entries_for
 
 PICKER_LIMIT = 20
@@ -30,17 +35,63 @@ class HomeView(TemplateView):
         return context
 
 
-class AccountListView(PermissionRequiredMixin, FilterView):
+class AccountListView(PermissionRequiredMixin, FilterBarMixin, FilterView):
+    """Accounts with the filter bar; ``?export=csv`` downloads the filtered rows."""
+
     permission_required = "portal.view_account"
     filterset_class = AccountFilterSet
     queryset = Account.objects.for_lists()
     paginate_by = 50
     template_name = "portal/account_list.html"
+    filter_bar_fields = ["q", "tier", "health_band", "lifecycle_stage", "segment", "mine"]
+    filter_bar_sort = True
+    filter_bar_export = "?export=csv"
+    filter_bar_results = "account-results"
+    filter_bar_noun = "account"
+    filter_bar_labels = {"health_band": "Health", "lifecycle_stage": "Stage", "mine": "Only mine"}
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "csv":
+            filterset = self.get_filterset(self.get_filterset_class())
+            rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+            return csv_response(
+                filename="accounts.csv",
+                header=ACCOUNT_CSV_HEADER,
+                rows=(_account_row(a) for a in rows.iterator(chunk_size=500)),
+            )
+        return super().get(request, *args, **kwargs)
 
     def get_template_names(self):
-        if self.request.htmx:
+        if self.request.htmx and not self.request.htmx.boosted:
             return ["portal/partials/account_table.html"]
         return [self.template_name]
+
+
+ACCOUNT_CSV_HEADER = [
+    "Name",
+    "Tier",
+    "ARR (USD)",
+    "Health score",
+    "Health band",
+    "Segment",
+    "Lifecycle stage",
+    "CSM owner",
+    "CRM id",
+]
+
+
+def _account_row(account) -> list:
+    return [
+        account.name,
+        account.get_tier_display(),
+        account.arr,
+        account.health_score,
+        human_label(account.health_band),
+        human_label(account.segment),
+        account.get_lifecycle_stage_display(),
+        account.csm_owner or "",
+        account.crm_id or "",
+    ]
 
 
 class AccountDetailView(PermissionRequiredMixin, DetailView):
@@ -95,3 +146,19 @@ def inbox_mark_all_read_view(request):
     changed = inbox.inbox_mark_all_read(actor=request.user)
     messages.success(request, f"{changed} entr{'y' if changed == 1 else 'ies'} marked read.")
     return redirect(reverse("inbox"))
+
+
+def search_view(request):
+    """The header search: every kind the user's role may see, grouped, best first."""
+    text = request.GET.get("q", "").strip()
+    groups = search_everything(request.user, text)
+    return render(
+        request,
+        "portal/search.html",
+        {
+            "search_query": text,
+            "groups": groups,
+            "total": sum(len(g["hits"]) for g in groups),
+            "min_length": SEARCH_MIN_LENGTH,
+        },
+    )

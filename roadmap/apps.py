@@ -41,6 +41,12 @@ class RoadmapConfig(AppConfig):
         from .selectors import vote_signals
 
         register_demand_source("vote", vote_signals)
+        from portal.search import register_search_kind
+
+        from .search_kinds import ITEMS, PROGRAMS
+
+        register_search_kind(ITEMS)
+        register_search_kind(PROGRAMS)
         register_nav(NavEntry("Roadmap", "roadmap:board", "roadmap.view_roadmapitem", 40))
         register_nav(NavEntry("My votes", "roadmap:my-votes", "roadmap.add_vote", 50))
         register_nav(NavEntry("Betas", "roadmap:beta-list", "roadmap.view_betaprogram", 60))

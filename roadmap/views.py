@@ -14,6 +14,7 @@ from django_filters.views import FilterView
 
 from portal.csvexport import csv_response
 from portal.errors import form_add_service_error
+from portal.filterbar import FilterBarMixin, filter_bar_for
 from portal.viewmixins import ServiceFormMixin
 
 from . import selectors, services
@@ -62,8 +63,14 @@ class BoardView(PermissionRequiredMixin, TemplateView):
         self._cards(columns)
         context = self._ctx(
             filterset=filterset,
+            bar=filter_bar_for(
+                request,
+                filterset,
+                fields=FILTER_BAR_FIELDS,
+                labels=FILTER_BAR_LABELS,
+                choices={"product_area": _area_choices()},
+            ),
             columns=columns,
-            product_areas=selectors.product_areas(),
             state=ScoringState.objects.filter(pk=1).first(),
             query=_query_without(request, "more", "offset"),
         )
@@ -90,6 +97,14 @@ class BoardView(PermissionRequiredMixin, TemplateView):
             "query": _query_without(self.request, "more", "offset"),
             **extra,
         }
+
+
+FILTER_BAR_FIELDS = ["q", "product_area", "owner", "horizon", "tier", "segment"]
+FILTER_BAR_LABELS = {"tier": "Demand from tier", "segment": "Demand from segment"}
+
+
+def _area_choices() -> list[tuple[str, str]]:
+    return [(area, area) for area in selectors.product_areas()]
 
 
 def _int(value) -> int:
@@ -125,7 +140,7 @@ CSV_COLUMNS = [
 ]
 
 
-class ItemListView(PermissionRequiredMixin, FilterView):
+class ItemListView(PermissionRequiredMixin, FilterBarMixin, FilterView):
     """All items as a sortable table; ``?export=csv`` downloads the filtered rows."""
 
     permission_required = "roadmap.view_roadmapitem"
@@ -133,6 +148,14 @@ class ItemListView(PermissionRequiredMixin, FilterView):
     queryset = selectors.items_for_lists()
     paginate_by = 50
     template_name = "roadmap/item_list.html"
+    filter_bar_fields = [*FILTER_BAR_FIELDS, "status"]
+    filter_bar_labels = FILTER_BAR_LABELS
+    filter_bar_export = "?export=csv"
+    filter_bar_results = "item-results"
+    filter_bar_noun = "item"
+
+    def get_filter_bar_choices(self):
+        return {"product_area": _area_choices()}
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "csv":
@@ -150,7 +173,6 @@ class ItemListView(PermissionRequiredMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            product_areas=selectors.product_areas(),
             query=_query_without(self.request, "page"),
             sort_query=_query_without(self.request, "page", "ordering"),
             **kwargs,
@@ -187,6 +209,27 @@ class ItemDetailView(PermissionRequiredMixin, DetailView):
     def get_queryset(self):
         # The mapped feature keys ride along in the item's query (panels read them).
         return with_feature_keys(selectors.items_for_lists())
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "votes":
+            item = self.get_object()
+            return csv_response(
+                filename=f"item-{item.pk}-votes.csv",
+                header=ITEM_VOTE_CSV_HEADER,
+                rows=(
+                    [
+                        v.account.name,
+                        v.account.get_tier_display(),
+                        v.account.arr,
+                        v.rep,
+                        v.get_expected_health_impact_display(),
+                        v.evidence,
+                        v.updated_at.date().isoformat(),
+                    ]
+                    for v in selectors.votes_for_item(item)
+                ),
+            )
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**item_context(self.request, self.object), **kwargs)
@@ -330,6 +373,15 @@ class MyVotesView(PermissionRequiredMixin, ListView):
     context_object_name = "votes"
     paginate_by = 50
 
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "csv":
+            return csv_response(
+                filename="my-votes.csv",
+                header=VOTE_CSV_HEADER,
+                rows=(_vote_row(vote) for vote in self.get_queryset()),
+            )
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         return selectors.votes_of(self.request.user)
 
@@ -337,6 +389,28 @@ class MyVotesView(PermissionRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["totals"] = selectors.vote_totals_of(self.request.user)
         return context
+
+
+ITEM_VOTE_CSV_HEADER = [
+    "Account", "Tier", "ARR (USD)", "CS rep", "Expected health impact", "Evidence", "Updated",
+]  # fmt: skip
+VOTE_CSV_HEADER = [
+    "Item", "Item status", "Rank", "Account", "Expected health impact", "Evidence", "Updated",
+    "URL",
+]  # fmt: skip
+
+
+def _vote_row(vote: Vote) -> list:
+    return [
+        vote.item.title,
+        vote.item.get_status_display(),
+        vote.item.rank or "",
+        vote.account.name,
+        vote.get_expected_health_impact_display(),
+        vote.evidence,
+        vote.updated_at.date().isoformat(),
+        vote.item.get_absolute_url(),
+    ]
 
 
 class ScoringPolicyView(PermissionRequiredMixin, ServiceFormMixin, FormView):

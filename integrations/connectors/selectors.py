@@ -61,6 +61,13 @@ def connection_with_last_run(pk: int) -> Connection:
     return connection
 
 
+def runs_for_list():
+    """Every run, newest first, for the sync page's filtered and paginated list (and its CSV)."""
+    return SyncRun.objects.select_related("connection", "triggered_by").order_by(
+        "-created_at", "-id"
+    )
+
+
 def recent_runs(*, connection=None, limit: int = 20):
     runs = SyncRun.objects.select_related("connection", "triggered_by")
     if connection is not None:

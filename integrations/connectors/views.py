@@ -4,16 +4,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, FormView, TemplateView
 
 from integrations.models import Connection, ConnectionKind, Delivery, DeliveryStatus, SyncRun
+from portal.csvexport import csv_response
 from portal.errors import service_error_messages
+from portal.filterbar import filter_bar_for
 from portal.viewmixins import ServiceFormMixin
 
 from . import selectors, services
+from .filtersets import SyncRunFilterSet
 from .forms import AnalyticsImportForm, ConnectionForm
 from .outbound.deliveries import delivery_redeliver
 from .runs import RunAlreadyActive
@@ -24,15 +28,46 @@ JIRA_PANEL = "integrations/connectors/panels/item_jira.html"
 class SyncPageView(PermissionRequiredMixin, TemplateView):
     permission_required = "integrations.view_syncrun"
     template_name = "integrations/connectors/sync.html"
+    runs_per_page = 20
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "runs":
+            _, runs = self._filtered_runs()
+            return csv_response(
+                filename="sync-runs.csv",
+                header=RUN_CSV_HEADER,
+                rows=(_run_row(run) for run in runs.iterator(chunk_size=500)),
+            )
+        return super().get(request, *args, **kwargs)
+
+    def _filtered_runs(self):
+        filterset = SyncRunFilterSet(
+            self.request.GET, queryset=selectors.runs_for_list(), request=self.request
+        )
+        # An unknown connection or status shows no run (and the bar says which filter is on).
+        return filterset, filterset.qs if filterset.is_valid() else filterset.queryset.none()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         status = self.request.GET.get("deliveries")
         status = status if status in DeliveryStatus.values else None
         counts = selectors.delivery_counts()
+        filterset, runs = self._filtered_runs()
+        runs = Paginator(runs, self.runs_per_page).get_page(self.request.GET.get("page"))
         context.update(
             connections=selectors.connections_with_last_runs(),
-            runs=selectors.recent_runs(),
+            runs=runs,
+            page_obj=runs,
+            paginator=runs.paginator,
+            is_paginated=runs.paginator.num_pages > 1,
+            bar=filter_bar_for(
+                self.request,
+                filterset,
+                count=runs.paginator.count,
+                export_url="?export=runs",
+                results_id="run-results",
+                noun="run",
+            ),
             deliveries=selectors.deliveries_for_page(status=status),
             delivery_filter=status,
             delivery_statuses=[(v, label, counts[v]) for v, label in DeliveryStatus.choices],
@@ -40,6 +75,31 @@ class SyncPageView(PermissionRequiredMixin, TemplateView):
             held_events=selectors.held_events_for_page(),
         )
         return context
+
+
+RUN_CSV_HEADER = [
+    "Run", "Connection", "Kind", "Status", "Created", "Started", "Finished", "Pages",
+    "Created rows", "Updated rows", "Unchanged rows", "Failed rows", "Triggered by", "Error",
+]  # fmt: skip
+
+
+def _run_row(run: SyncRun) -> list:
+    return [
+        run.pk,
+        run.connection.name,
+        run.get_kind_display(),
+        run.get_status_display(),
+        run.created_at.isoformat(),
+        run.started_at.isoformat() if run.started_at else "",
+        run.finished_at.isoformat() if run.finished_at else "",
+        run.pages,
+        run.created,
+        run.updated,
+        run.unchanged,
+        run.failed,
+        run.triggered_by or "schedule",
+        run.error,
+    ]
 
 
 @permission_required("integrations.view_syncrun", raise_exception=True)

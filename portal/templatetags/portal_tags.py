@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from portal.labels import human_label, money
 from portal.markdown import render_markdown
 from portal.registry import panel_cache_key, panels_for
 
@@ -45,3 +46,21 @@ def _render(panel, request, user, obj, *, as_of=None, seconds=0) -> str:
     if as_of is not None:
         context.update(as_of=as_of, cache_seconds=seconds)
     return render_to_string(panel.template, context, request=request)
+
+
+@register.filter(name="label")
+def label_filter(code):
+    """``{{ account.segment|label }}``: words instead of the stored code."""
+    return human_label(code)
+
+
+@register.filter(name="arr")
+def arr_filter(value):
+    """``{{ account.arr|arr }}``: the amount with its currency ("$23,359")."""
+    return money(value)
+
+
+@register.filter(name="labels")
+def labels_filter(codes):
+    """``{{ program.allowed_segments|labels|join:", " }}``: each code in words."""
+    return [human_label(code) for code in codes or ()]

@@ -12,7 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
+from portal.csvexport import csv_response
 from portal.errors import form_add_service_error
+from portal.filterbar import filter_bar_for
+from portal.labels import human_label
 from portal.models import Account
 from portal.viewmixins import ServiceFormMixin
 from roadmap.models import BetaParticipant, BetaProgram
@@ -25,7 +28,6 @@ from roadmap.permissions import (
 )
 
 from . import eligibility, selectors, services
-from .choices import ProgramStatus
 from .filtersets import BetaProgramFilterSet
 from .forms import BetaProgramForm, CompleteForm, EligibilityCheckForm, NominateForm, TransitionForm
 
@@ -34,22 +36,67 @@ DETAIL_TEMPLATE = "roadmap/betas/program_detail.html"
 
 
 class ProgramListView(PermissionRequiredMixin, ListView):
+    """Programs through the filter bar; ``?export=csv`` downloads the filtered programs."""
+
     permission_required = "roadmap.view_betaprogram"
     template_name = "roadmap/betas/program_list.html"
     context_object_name = "programs"
     paginate_by = 50
 
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "csv":
+            return csv_response(
+                filename="beta-programs.csv",
+                header=PROGRAM_CSV_HEADER,
+                rows=(_program_row(p) for p in self.get_queryset()),
+            )
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        filterset = BetaProgramFilterSet(self.request.GET, queryset=selectors.programs_for_list())
+        self.filterset = BetaProgramFilterSet(
+            self.request.GET, queryset=selectors.programs_for_list(), request=self.request
+        )
         # An unknown status shows every program rather than none.
-        return filterset.qs if filterset.is_valid() else filterset.queryset
+        return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["statuses"] = ProgramStatus.choices
         for program in context["programs"]:
             program.rate = selectors.validation_rate(program)
+        context["bar"] = filter_bar_for(
+            self.request,
+            self.filterset,
+            count=context["paginator"].count,
+            fields=["status"],
+            export_url="?export=csv",
+            results_id="program-results",
+            noun="program",
+        )
         return context
+
+
+PROGRAM_CSV_HEADER = [
+    "Program", "Roadmap item", "Status", "Starts", "Ends", "Capacity", "Places taken",
+    "PM owner", "CS owner", "Rated", "Positive", "URL",
+]  # fmt: skip
+
+
+def _program_row(program) -> list:
+    rate = selectors.validation_rate(program)
+    return [
+        program.name,
+        program.item.title,
+        program.get_status_display(),
+        program.starts_on or "",
+        program.ends_on or "",
+        program.capacity,
+        program.seats_taken,
+        program.pm_owner or "",
+        program.cs_owner or "",
+        rate.rated,
+        rate.positive,
+        program.get_absolute_url(),
+    ]
 
 
 class ProgramFormView(PermissionRequiredMixin, ServiceFormMixin, FormView):
@@ -110,8 +157,55 @@ class ProgramDetailView(PermissionRequiredMixin, DetailView):
     def get_queryset(self):
         return selectors.programs_for_list()
 
+    def get(self, request, *args, **kwargs):
+        export = request.GET.get("export")
+        if export in ("participants", "candidates"):
+            self.object = self.get_object()
+            return _program_csv(self.object, export)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **program_context(self.request, self.object)}
+
+
+def _program_csv(program: BetaProgram, which: str):
+    """The program's participants, or every candidate (not only the shown best), as CSV."""
+    if which == "participants":
+        rows = (
+            [
+                p.account.name,
+                p.account.get_tier_display(),
+                human_label(p.account.segment),
+                p.account.health_score,
+                p.csm or "",
+                p.get_state_display(),
+                p.nominated_at.date().isoformat() if p.nominated_at else "",
+                p.validation_rating or "",
+                p.validation_comments,
+            ]
+            for p in selectors.participants_for(program)
+        )
+        header = [
+            "Account", "Tier", "Segment", "Health", "CSM", "State", "Nominated", "Rating",
+            "Comments",
+        ]  # fmt: skip
+    else:
+        candidates = selectors.candidates_for(program, limit=None) if program.is_open else []
+        rows = (
+            [
+                rank,
+                c.account.name,
+                c.account.get_tier_display(),
+                human_label(c.account.segment),
+                c.account.health_score,
+                c.account.csm_owner or "",
+                c.score,
+                "; ".join(c.reasons),
+            ]
+            for rank, c in enumerate(candidates, start=1)
+        )
+        header = ["Rank", "Account", "Tier", "Segment", "Health", "CSM", "Profile", "Why"]
+    return csv_response(filename=f"beta-{program.pk}-{which}.csv", header=header, rows=rows)
 
 
 def _program_page(request, program_pk: int, *, status: int = 422, **forms):

@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from portal.csvexport import csv_response
 from portal.errors import form_add_service_error
+from portal.filterbar import filter_bar_for
 from roadmap.models import LaunchPlan, Milestone
 from roadmap.permissions import (
     can_add_milestone,
@@ -21,6 +23,7 @@ from roadmap.permissions import (
 )
 
 from . import selectors, services
+from .filtersets import LaunchPlanFilterSet
 from .forms import (
     LaunchDateForm,
     LaunchPlanCreateForm,
@@ -39,14 +42,35 @@ def _deny_unless(allowed: bool) -> None:
 
 
 class LaunchCalendarView(PermissionRequiredMixin, ListView):
+    """Upcoming launches (and the last 30 days') unless a launch date range says otherwise;
+    ``?export=csv`` downloads the filtered plans with their readiness."""
+
     permission_required = "roadmap.view_launchplan"
     template_name = CALENDAR_TEMPLATE
     context_object_name = "plans"
     paginate_by = 50
     create_form = None
 
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "csv":
+            today = timezone.localdate()
+            return csv_response(
+                filename="launches.csv",
+                header=LAUNCH_CSV_HEADER,
+                rows=(_launch_row(plan, today) for plan in self.get_queryset()),
+            )
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        return selectors.plans_for_calendar(today=timezone.localdate())
+        data = self.request.GET
+        dated = data.get("launch_after") or data.get("launch_before")
+        base = (
+            selectors.plans_for_lists()
+            if dated
+            else selectors.plans_for_calendar(today=timezone.localdate())
+        )
+        self.filterset = LaunchPlanFilterSet(data, queryset=base, request=self.request)
+        return self.filterset.qs if self.filterset.is_valid() else base.none()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -55,9 +79,39 @@ class LaunchCalendarView(PermissionRequiredMixin, ListView):
             plan.readiness = selectors.plan_readiness(plan, today=today)
             plan.next_milestone = selectors.next_milestone(plan)
         context["today"] = today
+        context["bar"] = filter_bar_for(
+            self.request,
+            self.filterset,
+            count=context["paginator"].count,
+            export_url="?export=csv",
+            results_id="launch-results",
+            noun="launch",
+        )
         if can_create_launch(self.request.user):
             context["create_form"] = self.create_form or LaunchPlanCreateForm()
         return context
+
+
+LAUNCH_CSV_HEADER = [
+    "Launch date", "Roadmap item", "Item status", "Readiness", "Why", "Next milestone",
+    "Next milestone due", "Owner", "URL",
+]  # fmt: skip
+
+
+def _launch_row(plan: LaunchPlan, today) -> list:
+    readiness = selectors.plan_readiness(plan, today=today)
+    upcoming = selectors.next_milestone(plan)
+    return [
+        plan.item.launch_date or "",
+        plan.item.title,
+        plan.item.get_status_display(),
+        readiness.label,
+        "; ".join(readiness.reasons),
+        upcoming.name if upcoming else "",
+        upcoming.due_date if upcoming else "",
+        plan.owner or "",
+        plan.get_absolute_url(),
+    ]
 
 
 def plan_context(request, plan: LaunchPlan, **forms) -> dict:

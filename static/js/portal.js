@@ -1,4 +1,6 @@
 // Small behaviours the pages share. Everything works without JavaScript; this only smooths it.
+document.documentElement.classList.add("js");
+
 document.addEventListener("htmx:responseError", (event) => {
   const box = document.querySelector("#messages") || document.querySelector("main");
   const note = document.createElement("p");
@@ -6,6 +8,74 @@ document.addEventListener("htmx:responseError", (event) => {
   note.setAttribute("role", "alert");
   note.textContent = `The server answered ${event.detail.xhr.status}: the change was not saved. Reload and try again.`;
   box.prepend(note);
+});
+
+// The phone menu: collapsed behind "Menu" (CSS shows it always on wider screens).
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest("[data-menu-toggle]");
+  if (toggle) {
+    const bar = toggle.closest(".topbar");
+    const open = !bar.classList.contains("menu-open");
+    bar.classList.toggle("menu-open", open);
+    toggle.setAttribute("aria-expanded", String(open));
+    return;
+  }
+  // On a phone the filter bar's controls open behind "Filters".
+  const filters = event.target.closest("[data-filter-toggle]");
+  if (filters) {
+    const bar = filters.closest(".filter-bar");
+    const open = !bar.classList.contains("filters-open");
+    bar.classList.toggle("filters-open", open);
+    filters.setAttribute("aria-expanded", String(open));
+    return;
+  }
+  // A filter dropdown closes when the user clicks elsewhere.
+  document.querySelectorAll("details.filter-dropdown[open]").forEach((details) => {
+    if (!details.contains(event.target)) details.removeAttribute("open");
+  });
+});
+
+// "/" focuses the header search (unless the user is typing somewhere); Escape leaves it.
+document.addEventListener("keydown", (event) => {
+  const target = event.target;
+  const typing = target.closest && target.closest("input, textarea, select, [contenteditable]");
+  if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+    const box = document.querySelector("[data-search-shortcut]");
+    if (box) {
+      event.preventDefault();
+      box.focus();
+      box.select();
+    }
+  } else if (event.key === "Escape") {
+    if (target.matches && target.matches("[data-search-shortcut]")) target.blur();
+    document.querySelectorAll("details.filter-dropdown[open]").forEach((d) => d.removeAttribute("open"));
+  }
+});
+
+// Filter bars submit themselves: on a change at once, while typing after a pause. The form is a
+// plain GET form (the URL is the filter); where it is boosted, htmx swaps only the results.
+const filterTimers = new WeakMap();
+function submitFilter(form) {
+  clearTimeout(filterTimers.get(form));
+  form.querySelectorAll("details.filter-dropdown").forEach((details) => {
+    const count = details.querySelectorAll("input:checked").length;
+    const badge = details.querySelector(".selected-count");
+    if (badge) {
+      badge.textContent = String(count);
+      badge.hidden = count === 0;
+    }
+  });
+  form.requestSubmit();
+}
+document.addEventListener("change", (event) => {
+  const form = event.target.closest("form[data-filter-bar]");
+  if (form && event.target.type !== "search" && event.target.type !== "text") submitFilter(form);
+});
+document.addEventListener("input", (event) => {
+  const form = event.target.closest("form[data-filter-bar]");
+  if (!form || (event.target.type !== "search" && event.target.type !== "text")) return;
+  clearTimeout(filterTimers.get(form));
+  filterTimers.set(form, setTimeout(() => submitFilter(form), 350));
 });
 
 // Messages (portal/flash.py): an "Undo" offer disappears after its time; the service refuses

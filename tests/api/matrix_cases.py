@@ -14,7 +14,7 @@ from drf_spectacular.generators import SchemaGenerator
 from tests.portal.test_access import iter_routes
 
 # Reachable without a login (tested in tests/portal/test_access.py).
-PUBLIC = {"login", "logout", "password_reset", "api-schema-swagger-ui"}
+PUBLIC = {"login", "logout", "password_reset", "api-schema-swagger-ui", "favicon"}
 PUBLIC |= {"oauth2-token", "oauth2-revoke-token"}  # OAuth2 clients authenticate themselves
 PUBLIC |= {"oidc_authentication_init", "oidc_authentication_callback"}  # before any login
 PUBLIC |= {"healthz", "readyz"}  # health probes: no login, nothing revealed

@@ -8,6 +8,7 @@ for ``rep``'s account are refused (403, or 400 naming the account "you manage").
 
 EXPECTED: dict[str, str] = {
     "GET home": "rep rep_other pm admin",
+    "GET search": "rep rep_other pm admin",
     "GET inbox": "rep rep_other pm admin",
     "GET inbox-read-all": "rep rep_other pm admin",
     "GET inbox-read": "rep rep_other pm admin",

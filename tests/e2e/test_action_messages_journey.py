@@ -52,7 +52,7 @@ def test_vote_then_withdraw_with_a_confirmation(page, login, settings):
     asked = _confirmations(page)
     login(rep)
     page.goto(item.get_absolute_url())
-    page.get_by_label("Account").select_option(label="Globex Health")
+    page.locator("#id_account").select_option(label="Globex Health")
     page.get_by_label("Evidence").fill("300 seats move off the legacy IdP.")
     page.get_by_role("button", name="Vote", exact=True).click()
     messages = page.get_by_test_id("messages")
@@ -100,11 +100,11 @@ def test_tick_and_untick_a_criterion_update_its_history(page, login):
     messages = page.get_by_test_id("messages")
     expect(messages).to_contain_text("Ticked: “")
     expect(page.locator("#point-history")).to_contain_text("Signed off in PRD-12")
-    row.get_by_text("Un-tick").click()
+    row.locator("summary", has_text="Un-tick").click()
     row.get_by_label("Reason").fill("Evidence was for the wrong tenant")
     row.get_by_role("button", name="Un-tick").click()
     expect(messages).to_contain_text("Un-ticked: “")
-    expect(page.locator("#point-history")).to_contain_text("Un-ticked")
+    expect(page.locator("#point-history")).to_contain_text("Unticked: Evidence was for the wrong")
     assert asked == ["Un-tick this criterion? Its verification is cleared too."]
     criterion.refresh_from_db()
     assert criterion.done_at is None

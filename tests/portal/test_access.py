@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
 # Pages that must be reachable without a login.
-PUBLIC = {"login", "password_reset", "api-schema-swagger-ui"}
+PUBLIC = {"login", "password_reset", "api-schema-swagger-ui", "favicon"}
 # OAuth2 clients authenticate themselves (client id and secret), not with a login.
 PUBLIC |= {"oauth2-token", "oauth2-revoke-token"}
 # The company sign-in (OIDC) starts and ends before a login exists.

@@ -4,6 +4,7 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
 from integrations.models import Connection, Delivery, FeatureUsage, SyncRun
+from portal.api.strict import StrictFieldsMixin
 
 from ..analytics.selectors import adoption_window
 
@@ -26,7 +27,7 @@ class ConnectionSerializer(serializers.ModelSerializer):
         ]
 
 
-class ConnectionInputSerializer(serializers.ModelSerializer):
+class ConnectionInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """``POST connections`` and ``PATCH``/``PUT connections/{id}`` (the connection form). The
     credential fields name environment variables, never the secrets themselves."""
 
