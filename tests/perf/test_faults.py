@@ -114,7 +114,7 @@ class Probe:
         self.answers: list[tuple[float, str, int, str]] = []
         self.lock = threading.Lock()
         self.running = True
-        self.kinds = itertools.cycle([("page", "/roadmap/"), ("api", "/api/v1/roadmap-items/")])
+        self.kinds = itertools.cycle([("page", "/roadmap/"), ("api", "/api/v1/roadmap-items")])
         self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(threads)]
         for thread in self.threads:
             thread.start()
@@ -136,6 +136,10 @@ class Probe:
     def count(self, since: float, kind: str, status: int) -> int:
         with self.lock:
             return sum(1 for t, k, s, _ in self.answers if t >= since and k == kind and s == status)
+
+    def summary(self, since: float) -> Counter:
+        with self.lock:
+            return Counter((k, s, c[:80]) for t, k, s, c in self.answers if t >= since)
 
     def stop(self) -> None:
         self.running = False
@@ -185,18 +189,30 @@ def test_postgresql_restarted_under_load():
         probe = Probe(base, _sign_in(base, "pm", "fault-demo-pass"))
 
         started = time.monotonic()
-        assert wait_for(lambda: probe.count(started, "page", 200) >= 10, seconds=60)
-        assert wait_for(lambda: probe.count(started, "api", 200) >= 10, seconds=60)
+        assert wait_for(lambda: probe.count(started, "page", 200) >= 10, seconds=60), probe.summary(
+            started
+        )
+        assert wait_for(lambda: probe.count(started, "api", 200) >= 10, seconds=60), probe.summary(
+            started
+        )
 
         cluster.stop()
         down = time.monotonic()
-        assert wait_for(lambda: probe.count(down, "page", 503) >= 10, seconds=60)
-        assert wait_for(lambda: probe.count(down, "api", 503) >= 10, seconds=60)
+        assert wait_for(lambda: probe.count(down, "page", 503) >= 10, seconds=60), probe.summary(
+            down
+        )
+        assert wait_for(lambda: probe.count(down, "api", 503) >= 10, seconds=60), probe.summary(
+            down
+        )
         cluster.start()
         back = time.monotonic()
         outage_s = back - down
-        assert wait_for(lambda: probe.count(back, "page", 200) >= 20, seconds=120)
-        assert wait_for(lambda: probe.count(back, "api", 200) >= 20, seconds=120)
+        assert wait_for(lambda: probe.count(back, "page", 200) >= 20, seconds=120), probe.summary(
+            back
+        )
+        assert wait_for(lambda: probe.count(back, "api", 200) >= 20, seconds=120), probe.summary(
+            back
+        )
         recovered = time.monotonic()
         probe.stop()
     finally:
