@@ -3,6 +3,8 @@
 import logging
 import time
 
+from django.utils.functional import empty
+
 from .context import new_request_id, request_id_var
 from .metrics import LATENCY, REQUESTS
 
@@ -28,7 +30,6 @@ class RequestObservabilityMiddleware:
         REQUESTS.labels(view=view, method=request.method, status=str(response.status_code)).inc()
         LATENCY.labels(view=view).observe(elapsed)
         response["X-Request-ID"] = request_id
-        user = getattr(request, "user", None)
         logger.info(
             "%s %s %s",
             request.method,
@@ -41,7 +42,18 @@ class RequestObservabilityMiddleware:
                 "view": view,
                 "status": response.status_code,
                 "duration_ms": round(elapsed * 1000, 1),
-                "user_id": user.pk if user is not None and user.is_authenticated else None,
+                "user_id": _user_id(request),
             },
         )
         return response
+
+
+def _user_id(request) -> int | None:
+    """The signed-in user's id when the request has already loaded them. Logging never loads the
+    user itself: with the database down that would turn the 503 of
+    :class:`portal.health.DatabaseUnavailableMiddleware` back into a 500."""
+    user = getattr(request, "user", None)
+    loaded = getattr(user, "_wrapped", user)
+    if loaded is None or loaded is empty:
+        return None
+    return loaded.pk if loaded.is_authenticated else None
