@@ -54,9 +54,9 @@ def test_launch_calendar_query_count_is_constant(client_for, pm, size, django_as
         )
         assert plan
     client = client_for(pm)
-    # session, user, permissions (2), count, plans, milestones, their dependencies, groups,
-    # and the items for the "plan a launch" form
-    with django_assert_num_queries(10):
+    # session, user, permissions (2), count, plans, milestones, their dependencies, the filter
+    # bar's owners, groups, and the items for the "plan a launch" form
+    with django_assert_num_queries(11):
         response = client.get(reverse("roadmap:launch-calendar"))
     assert response.status_code == 200
 
