@@ -133,6 +133,9 @@ def test_optimize_scoped_to_a_segment(data, pm):
     [
         ({}, "feature_id"),
         ({"feature_id": "sso.login"}, "feature_id"),
+        ({"feature_id": "9" * 20_000}, "feature_id"),  # found by schemathesis: was a 500
+        ({"feature_id": "²"}, "feature_id"),
+        ({"feature_id": str(2**63)}, "feature_id"),
         ({"feature_id": 1, "segment": "no-such-segment"}, "segment"),
         ({"feature_id": 1, "beta_program": 424242}, "beta_program"),
         ({"feature_id": 1, "beta_program": "x"}, "beta_program"),

@@ -124,16 +124,18 @@ class ItemAdoptionView(AdoptionView):
 
 class OptimizeInputSerializer(StrictFieldsMixin, serializers.Serializer):
     feature_id = serializers.CharField(
-        help_text="The roadmap item id (as in cs-product/vote/{feature_id})."
+        max_length=18, help_text="The roadmap item id (as in cs-product/vote/{feature_id})."
     )
-    segment = serializers.CharField(required=False, help_text="Only accounts of this segment.")
+    segment = serializers.CharField(
+        required=False, max_length=80, help_text="Only accounts of this segment."
+    )
     beta_program = serializers.IntegerField(
         required=False, help_text="Only the participants of this beta program."
     )
 
     def validate_feature_id(self, value: str) -> int:
         value = value.strip()
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()) or int(value) > 2**63 - 1:
             raise serializers.ValidationError(
                 "A roadmap item id (a whole number), as in cs-product/vote/{feature_id}."
             )
