@@ -8,9 +8,9 @@ from tests.factories import AccountFactory, CsRepFactory, PortalAdminFactory, Pr
 @pytest.mark.parametrize(
     ("factory", "role_badge"),
     [
-        (CsRepFactory, "cs_rep"),
-        (ProductManagerFactory, "product_manager"),
-        (PortalAdminFactory, "portal_admin"),
+        (CsRepFactory, "CS rep"),
+        (ProductManagerFactory, "Product manager"),
+        (PortalAdminFactory, "Portal admin"),
     ],
 )
 def test_each_role_logs_in_and_sees_the_home_page(page, login, factory, role_badge):

@@ -67,8 +67,8 @@ def test_admin_imports_ticks_and_another_admin_verifies(page, login, browser, li
     # The board filters in place.
     page.get_by_role("link", name="Developer-Product Integration Map").click()
     expect(page.get_by_test_id("point")).to_have_count(23)
-    page.get_by_label("Search").fill("1.1.1")
-    page.get_by_label("Search").press("Enter")
+    page.get_by_label("Search", exact=True).fill("1.1.1")
+    page.get_by_label("Search", exact=True).press("Enter")
     expect(page.get_by_test_id("point")).to_have_count(1)
     expect(page.get_by_test_id("point")).to_contain_text("1/4 done · 1/4 verified")
     expect(page).to_have_url(re.compile(r"q=1\.1\.1"))

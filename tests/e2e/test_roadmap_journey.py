@@ -30,7 +30,7 @@ def test_rep_votes_and_pm_drags_the_card_to_planned(page, login, settings):
     # The CS rep votes on behalf of their account, with evidence.
     login(rep)
     page.goto(target.get_absolute_url())
-    page.get_by_label("Account").select_option(label="Globex Health")
+    page.locator("#id_account").select_option(label="Globex Health")
     page.get_by_label("Evidence").fill("Their IT team will switch off the legacy IdP: 300 seats.")
     page.get_by_label("Expected health impact").select_option("high")
     page.get_by_role("button", name="Vote", exact=True).click()
