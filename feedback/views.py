@@ -298,22 +298,27 @@ def _triage_ticket(request, pk) -> FeedbackTicket:
     return get_object_or_404(FeedbackTicket, pk=pk)
 
 
+def _triage_with(form, *, ticket, actor):
+    """The triage service with a valid ``TriageForm``'s data (the ticket page and the queue)."""
+    data = form.cleaned_data
+    return services.ticket_triage(
+        ticket=ticket,
+        actor=actor,
+        product_area=data["product_area"],
+        category=data["category"],
+        impact=data["impact"],
+        status=data["status"] or None,
+        declined_reason=data["declined_reason"],
+    )
+
+
 @require_POST
 def triage_ticket(request, pk):
     ticket = _triage_ticket(request, pk)
     form = TriageForm(request.POST, ticket=ticket)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            done = services.ticket_triage(
-                ticket=ticket,
-                actor=request.user,
-                product_area=data["product_area"],
-                category=data["category"],
-                impact=data["impact"],
-                status=data["status"] or None,
-                declined_reason=data["declined_reason"],
-            )
+            done = _triage_with(form, ticket=ticket, actor=request.user)
         except ValidationError as exc:
             form_add_service_error(form, exc)
         else:
@@ -457,17 +462,8 @@ def _queue_perform(request, ticket, action: str):
     if action == "triage":
         form = TriageForm(data, ticket=ticket)
         if form.is_valid():
-            d = form.cleaned_data
             try:
-                done = services.ticket_triage(
-                    ticket=ticket,
-                    actor=request.user,
-                    product_area=d["product_area"],
-                    category=d["category"],
-                    impact=d["impact"],
-                    status=d["status"] or None,
-                    declined_reason=d["declined_reason"],
-                )
+                done = _triage_with(form, ticket=ticket, actor=request.user)
             except ValidationError as exc:
                 form_add_service_error(form, exc)
             else:
