@@ -3,6 +3,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from integrations.models import Connection
+from integrations.models.connectors import CONNECTION_EDITABLE_FIELDS, CONNECTION_SETTINGS_HELP
 
 
 class ConnectionForm(forms.ModelForm):
@@ -16,23 +17,12 @@ class ConnectionForm(forms.ModelForm):
         required=False,
         initial=dict,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text='A JSON object, e.g. {"project_key": "PROD"} for Jira, '
-        '{"properties": {"arr": "annualrevenue"}} for the CRM, '
-        '{"events": ["item_shipped"]} for webhooks and Slack.',
+        help_text=CONNECTION_SETTINGS_HELP,
     )
 
     class Meta:
         model = Connection
-        fields = [
-            "name",
-            "kind",
-            "base_url",
-            "credential_env",
-            "secret_env",
-            "enabled",
-            "interval_minutes",
-            "settings",
-        ]
+        fields = CONNECTION_EDITABLE_FIELDS
 
     def clean_settings(self):
         value = self.cleaned_data.get("settings")

@@ -95,6 +95,24 @@ class ConnectionQuerySet(models.QuerySet):
         return [c for c in candidates if topic in c.settings.get("events", [])]
 
 
+# What a person may set on a connection, in the page's form and over the API alike.
+CONNECTION_EDITABLE_FIELDS = [
+    "name",
+    "kind",
+    "base_url",
+    "credential_env",
+    "secret_env",
+    "enabled",
+    "interval_minutes",
+    "settings",
+]
+CONNECTION_SETTINGS_HELP = (
+    'A JSON object, e.g. {"project_key": "PROD"} for Jira, '
+    '{"properties": {"arr": "annualrevenue"}} for the CRM, '
+    '{"events": ["item_shipped"]} for webhooks and Slack.'
+)
+
+
 class Connection(models.Model):
     """One configured external tool: where it lives, where its credential comes from, when it
     syncs and how far it got (the cursor)."""

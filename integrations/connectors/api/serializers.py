@@ -4,6 +4,7 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
 from integrations.models import Connection, Delivery, FeatureUsage, SyncRun
+from integrations.models.connectors import CONNECTION_EDITABLE_FIELDS, CONNECTION_SETTINGS_HELP
 from portal.api.strict import StrictFieldsMixin
 
 from ..analytics.selectors import adoption_window
@@ -33,23 +34,12 @@ class ConnectionInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     settings = serializers.DictField(
         required=False,
-        help_text='A JSON object, e.g. {"project_key": "PROD"} for Jira, '
-        '{"properties": {"arr": "annualrevenue"}} for the CRM, '
-        '{"events": ["item_shipped"]} for webhooks and Slack.',
+        help_text=CONNECTION_SETTINGS_HELP,
     )
 
     class Meta:
         model = Connection
-        fields = [
-            "name",
-            "kind",
-            "base_url",
-            "credential_env",
-            "secret_env",
-            "enabled",
-            "interval_minutes",
-            "settings",
-        ]
+        fields = CONNECTION_EDITABLE_FIELDS
 
 
 class SyncRunSerializer(serializers.ModelSerializer):
