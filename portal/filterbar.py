@@ -133,9 +133,13 @@ def filter_bar_for(
     path = request.path
     labels = labels or {}
     choices = choices or {}
-    base = data.copy()
-    for name in PAGE_PARAMS:
-        base.pop(name, None)
+    # The links the bar draws (chips, "Clear", CSV) carry only the filters that are set: an
+    # empty parameter (``segment=``) filters nothing and would only clutter a shared URL.
+    base = QueryDict(mutable=True)
+    for name, values in data.lists():
+        kept_values = [v for v in values if v != ""]
+        if kept_values and name not in PAGE_PARAMS:
+            base.setlist(name, kept_values)
     controls: list[Control] = []
     hidden: list[tuple[str, str]] = []
     chips: list[Chip] = []

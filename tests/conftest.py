@@ -48,6 +48,23 @@ def _panels_rendered_fresh(settings):
     settings.PANEL_CACHE_SECONDS = 0
 
 
+@pytest.fixture(autouse=True)
+def _cache_starts_empty():
+    """Each test starts with an empty cache: a KPI report or a card one test cached must not show
+    in the next one, whose data differ. Only the cache's own keys go (the Redis database is also
+    the Celery broker)."""
+    yield
+    from django.core.cache import cache
+
+    if hasattr(cache, "_cache") and hasattr(cache._cache, "get_client"):
+        client = cache._cache.get_client(None, write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
 def _missing(message: str) -> None:
     if IN_CI:
         pytest.fail(message)

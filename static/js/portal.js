@@ -67,6 +67,18 @@ function submitFilter(form) {
   });
   form.requestSubmit();
 }
+// Only the filters that are set go into the URL: on any submit (a change, typing, Enter, "Apply")
+// the empty controls lose their name for that moment (disabling them would take the focus from
+// the search box). Capturing runs before htmx's own submit handler and the browser's entry list.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.matches || !form.matches("form[data-filter-bar]")) return;
+  const blank = Array.from(form.elements).filter(
+    (el) => el.name && !el.disabled && !["submit", "button", "checkbox", "radio"].includes(el.type) && el.value === "",
+  );
+  blank.forEach((el) => { el.dataset.filterName = el.name; el.removeAttribute("name"); });
+  window.setTimeout(() => blank.forEach((el) => { el.name = el.dataset.filterName; }), 0);
+}, true);
 document.addEventListener("change", (event) => {
   const form = event.target.closest("form[data-filter-bar]");
   if (form && event.target.type !== "search" && event.target.type !== "text") submitFilter(form);

@@ -45,6 +45,14 @@ def test_filters_not_shown_keep_their_value_and_get_a_chip():
     assert bar.clear_url == "/accounts/?ordering=-arr"
 
 
+def test_links_carry_only_the_filters_that_are_set():
+    bar = _bar("?q=glob&segment=&ordering=&tier=", export_url="/accounts/")
+    assert [c.label for c in bar.chips] == ["Search: “glob”"]
+    assert bar.chips[0].remove_url == "/accounts/"
+    assert bar.clear_url == "/accounts/"
+    assert bar.export_url == "/accounts/?q=glob"
+
+
 def test_blank_query_keeps_a_default_filter_from_coming_back():
     bar = _bar("?tier=smb", blank_query="q=")
     assert bar.chips[0].remove_url == "/accounts/?q="
