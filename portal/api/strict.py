@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
+from django.http import QueryDict
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
@@ -41,6 +42,41 @@ class StrictFieldsMixin:
             if unknown:
                 raise serializers.ValidationError(
                     {name: ["Unknown field: this operation does not take it."] for name in unknown}
+                )
+            if not isinstance(data, QueryDict):
+                # JSON says true or false: DRF would also take 0, 1, "yes", "on".
+                loose = sorted(
+                    name
+                    for name, field in self.fields.items()
+                    if isinstance(field, serializers.BooleanField)
+                    and not field.read_only
+                    and name in data
+                    and not isinstance(data[name], bool)
+                    and not (data[name] is None and field.allow_null)
+                )
+                if loose:
+                    raise serializers.ValidationError(
+                        {name: ["Must be true or false."] for name in loose}
+                    )
+        return super().to_internal_value(data)
+
+
+class NoBlankParamsMixin:
+    """Query parameters that are given must hold a value: ``?until=`` is refused with a message
+    rather than read as "not given" (DRF's default for an optional field)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, QueryDict):
+            blank = sorted(
+                name
+                for name, field in self.fields.items()
+                if name in data
+                and data.get(name) == ""
+                and not getattr(field, "allow_blank", False)
+            )
+            if blank:
+                raise serializers.ValidationError(
+                    {name: ["Give a value or leave the parameter out."] for name in blank}
                 )
         return super().to_internal_value(data)
 

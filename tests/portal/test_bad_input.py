@@ -149,3 +149,34 @@ def test_session_auth_keeps_csrf(cs_rep, account):
     client.force_login(cs_rep)
     response = post_json(client, SUBMIT, submit_body(account))
     assert response.status_code == 403 and "CSRF" in response.json()["detail"]
+
+
+@pytest.fixture
+def pm_api(pm):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=pm)
+    return Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Token {token.key}")
+
+
+def test_json_booleans_are_true_or_false_only(pm_api):
+    program = BetaProgramFactory(feedback_commitment_required=True)
+    url = f"/api/v1/beta-programs/{program.pk}"
+    response = pm_api.patch(
+        url, {"feedback_commitment_required": 0}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["feedback_commitment_required"] == ["Must be true or false."]
+    program.refresh_from_db()
+    assert program.feedback_commitment_required is True
+    ok = pm_api.patch(url, {"feedback_commitment_required": False}, content_type="application/json")
+    assert ok.status_code == 200, ok.content
+
+
+def test_a_blank_date_parameter_is_refused_not_ignored(pm_api):
+    program = BetaProgramFactory()
+    url = f"/api/v1/cs-product/adoption/{program.item_id}"
+    response = pm_api.get(url, {"until": ""})
+    assert response.status_code == 400
+    assert response.json()["until"] == ["Give a value or leave the parameter out."]
+    assert pm_api.get(url).status_code == 200

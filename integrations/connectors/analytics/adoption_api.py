@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api.permissions import require_perms
-from portal.api.strict import StrictFieldsMixin
+from portal.api.strict import NoBlankParamsMixin, StrictFieldsMixin
 from portal.models import Account
 from roadmap.models import BetaProgram
 
@@ -33,7 +33,7 @@ from .optimize import recommendations
 VIEW_USAGE = "integrations.view_featureusage"
 
 
-class ItemWindowSerializer(serializers.Serializer):
+class ItemWindowSerializer(NoBlankParamsMixin, serializers.Serializer):
     since = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
     until = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
 

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from integrations.models import Connection, Delivery, FeatureUsage, SyncRun
 from integrations.models.connectors import CONNECTION_EDITABLE_FIELDS, CONNECTION_SETTINGS_HELP
-from portal.api.strict import StrictFieldsMixin
+from portal.api.strict import NoBlankParamsMixin, StrictFieldsMixin
 
 from ..analytics.selectors import adoption_window
 
@@ -92,7 +92,7 @@ class FeatureUsageSerializer(serializers.ModelSerializer):
         fields = ["id", "account", "feature", "day", "events", "users", "last_event_at"]
 
 
-class AdoptionWindowSerializer(serializers.Serializer):
+class AdoptionWindowSerializer(NoBlankParamsMixin, serializers.Serializer):
     since = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
     until = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
 
