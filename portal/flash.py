@@ -55,5 +55,9 @@ class HtmxMessagesMiddleware:
         )
         if response.status_code == 204:
             response.status_code = 200
-        response.content = response.content + html.encode()
+        # In a <template>: htmx swaps out-of-band elements from there, and the browser parses
+        # its content on its own. Bare after a table row fragment (the triage queue's
+        # ``<tbody>``), the message's "Undo" <form> would be parsed in table context, where a
+        # form keeps none of its fields, and its button would submit nothing.
+        response.content = response.content + b"<template>" + html.encode() + b"</template>"
         return response

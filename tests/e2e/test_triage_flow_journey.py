@@ -10,11 +10,6 @@ from tests.factories import AccountFactory, ProductManagerFactory
 from tests.feedback.factories import RoadmapItemFactory, TicketFactory
 
 
-@pytest.mark.xfail(
-    reason="Known bug (issue 14 closing note): in Chromium the message's Undo button does not "
-    "swap the undone state in; the undo service and view are covered in tests/feedback.",
-    strict=False,
-)
 @pytest.mark.django_db(transaction=True)
 def test_pm_triages_in_a_flow_with_undo_and_bulk(page, login):
     pm = ProductManagerFactory(username="e2e_flow_pm", first_name="Pat")
