@@ -58,7 +58,40 @@ class StrictFieldsMixin:
                     raise serializers.ValidationError(
                         {name: ["Must be true or false."] for name in loose}
                     )
+                # JSON says a string where the schema says one: DRF would turn 0 into "0".
+                not_text = sorted(
+                    name
+                    for name, field in self.fields.items()
+                    if not field.read_only and name in data and not _text_ok(field, data[name])
+                )
+                if not_text:
+                    raise serializers.ValidationError(
+                        {name: ["Must be a string (or a list of strings)."] for name in not_text}
+                    )
         return super().to_internal_value(data)
+
+
+def _is_text_field(field) -> bool:
+    if isinstance(field, serializers.CharField):
+        return True
+    if isinstance(field, serializers.ChoiceField):
+        return all(isinstance(key, str) for key in field.choices)
+    return False
+
+
+def _text_ok(field, value) -> bool:
+    """Whether ``value`` has the JSON type the schema states for a text field or a list of them."""
+    if value is None:
+        return True  # null is the field's own rule (allow_null)
+    if isinstance(field, serializers.ListField) and _is_text_field(field.child):
+        return not isinstance(value, list) or all(isinstance(v, str) for v in value)
+    if isinstance(field, serializers.MultipleChoiceField):
+        if all(isinstance(key, str) for key in field.choices):
+            return not isinstance(value, list) or all(isinstance(v, str) for v in value)
+        return True
+    if _is_text_field(field):
+        return isinstance(value, str)
+    return True
 
 
 class NoBlankParamsMixin:

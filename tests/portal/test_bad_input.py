@@ -180,3 +180,21 @@ def test_a_blank_date_parameter_is_refused_not_ignored(pm_api):
     assert response.status_code == 400
     assert response.json()["until"] == ["Give a value or leave the parameter out."]
     assert pm_api.get(url).status_code == 200
+
+
+def test_a_blank_list_filter_is_refused_but_blank_search_is_not(pm_api):
+    response = pm_api.get("/api/v1/feature-usage", {"until": ""})
+    assert response.status_code == 400
+    assert response.json()["until"] == ["Give a value or leave the parameter out."]
+    assert pm_api.get("/api/v1/feature-usage", {"until": "2026-01-01"}).status_code == 200
+
+
+def test_json_text_fields_take_strings_only(pm_api):
+    program = BetaProgramFactory(allowed_segments=["saas"])
+    url = f"/api/v1/beta-programs/{program.pk}"
+    for body in ({"allowed_segments": [0]}, {"name": 7}):
+        response = pm_api.patch(url, body, content_type="application/json")
+        assert response.status_code == 400, body
+        assert list(response.json()) == list(body)
+    program.refresh_from_db()
+    assert program.allowed_segments == ["saas"]
