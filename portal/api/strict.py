@@ -58,7 +58,7 @@ class StrictFieldsMixin:
                     raise serializers.ValidationError(
                         {name: ["Must be true or false."] for name in loose}
                     )
-                # JSON says a string where the schema says one: DRF would turn 0 into "0".
+                # A list of strings holds strings: DRF would turn [0] into ["0"].
                 not_text = sorted(
                     name
                     for name, field in self.fields.items()
@@ -66,7 +66,7 @@ class StrictFieldsMixin:
                 )
                 if not_text:
                     raise serializers.ValidationError(
-                        {name: ["Must be a string (or a list of strings)."] for name in not_text}
+                        {name: ["Must be a list of strings."] for name in not_text}
                     )
         return super().to_internal_value(data)
 
@@ -89,9 +89,7 @@ def _text_ok(field, value) -> bool:
         if all(isinstance(key, str) for key in field.choices):
             return not isinstance(value, list) or all(isinstance(v, str) for v in value)
         return True
-    if _is_text_field(field):
-        return isinstance(value, str)
-    return True
+    return True  # a single text field may take a number (feature_id: an item id or a key)
 
 
 class NoBlankParamsMixin:

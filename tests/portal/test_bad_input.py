@@ -192,7 +192,7 @@ def test_a_blank_list_filter_is_refused_but_blank_search_is_not(pm_api):
 def test_json_text_fields_take_strings_only(pm_api):
     program = BetaProgramFactory(allowed_segments=["saas"])
     url = f"/api/v1/beta-programs/{program.pk}"
-    for body in ({"allowed_segments": [0]}, {"name": 7}):
+    for body in ({"allowed_segments": [0]}, {"allowed_tiers": [1]}):
         response = pm_api.patch(url, body, content_type="application/json")
         assert response.status_code == 400, body
         assert list(response.json()) == list(body)
