@@ -7,6 +7,8 @@ import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
+from .strict import BLANK_PARAM
+
 
 class StrictFilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
@@ -21,7 +23,5 @@ class StrictFilterBackend(DjangoFilterBackend):
                 and not isinstance(flt, django_filters.CharFilter)
             )
             if blank:
-                raise ValidationError(
-                    {name: ["Give a value or leave the parameter out."] for name in blank}
-                )
+                raise ValidationError({name: [BLANK_PARAM] for name in blank})
         return super().filter_queryset(request, queryset, view)

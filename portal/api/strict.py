@@ -71,25 +71,24 @@ class StrictFieldsMixin:
         return super().to_internal_value(data)
 
 
-def _is_text_field(field) -> bool:
-    if isinstance(field, serializers.CharField):
-        return True
-    if isinstance(field, serializers.ChoiceField):
-        return all(isinstance(key, str) for key in field.choices)
-    return False
-
-
 def _text_ok(field, value) -> bool:
-    """Whether ``value`` has the JSON type the schema states for a text field or a list of them."""
-    if value is None:
-        return True  # null is the field's own rule (allow_null)
-    if isinstance(field, serializers.ListField) and _is_text_field(field.child):
-        return not isinstance(value, list) or all(isinstance(v, str) for v in value)
-    if isinstance(field, serializers.MultipleChoiceField):
-        if all(isinstance(key, str) for key in field.choices):
-            return not isinstance(value, list) or all(isinstance(v, str) for v in value)
+    """A list for a list-of-strings field holds only strings (a single text field may take a
+    number: feature_id is an item id or a key; null is the field's own rule)."""
+    if not isinstance(value, list):
         return True
-    return True  # a single text field may take a number (feature_id: an item id or a key)
+    if isinstance(field, serializers.ListField):
+        choices = getattr(field.child, "choices", None)
+        text = isinstance(field.child, serializers.CharField) or (
+            choices is not None and all(isinstance(key, str) for key in choices)
+        )
+    elif isinstance(field, serializers.MultipleChoiceField):
+        text = all(isinstance(key, str) for key in field.choices)
+    else:
+        return True
+    return not text or all(isinstance(v, str) for v in value)
+
+
+BLANK_PARAM = "Give a value or leave the parameter out."
 
 
 class NoBlankParamsMixin:
@@ -106,9 +105,7 @@ class NoBlankParamsMixin:
                 and not getattr(field, "allow_blank", False)
             )
             if blank:
-                raise serializers.ValidationError(
-                    {name: ["Give a value or leave the parameter out."] for name in blank}
-                )
+                raise serializers.ValidationError({name: [BLANK_PARAM] for name in blank})
         return super().to_internal_value(data)
 
 
