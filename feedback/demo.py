@@ -170,7 +170,7 @@ def seed(*, scale: int = 1, stdout=None) -> dict:
         return {"feedback tickets": FeedbackTicket.objects.count()}
     reps = list(User.objects.filter(groups__name="cs_rep").order_by("username"))
     pm = User.objects.filter(groups__name="product_manager").order_by("username").first()
-    accounts = list(Account.objects.active().order_by("id")[:40])
+    accounts = list(Account.objects.active().select_related("csm_owner").order_by("id")[:40])
     if not reps or not accounts:
         return {"feedback tickets": 0}
     items = {
@@ -188,7 +188,8 @@ def seed(*, scale: int = 1, stdout=None) -> dict:
             title = VARIANTS[index]
         elif n >= len(THEMES):
             title = f"{title} ({account.name})"  # the ticket's own account
-        rep = reps[n % len(reps)]
+        # A rep files for, and adds, the accounts they manage (portal.onbehalf).
+        rep = account.csm_owner or reps[n % len(reps)]
         ticket = services.feedback_submit(
             account=account,
             submitter=rep,
@@ -202,10 +203,11 @@ def seed(*, scale: int = 1, stdout=None) -> dict:
             beta_program=program if program and area == "Workflows" else None,
         )
         for extra in range(n % 3):
+            other = accounts[(n * 7 + 11 + extra * 5) % len(accounts)]
             services.ticket_join(
                 ticket=ticket,
-                account=accounts[(n * 7 + 11 + extra * 5) % len(accounts)],
-                actor=reps[(n + extra + 1) % len(reps)],
+                account=other,
+                actor=other.csm_owner or reps[(n + extra + 1) % len(reps)],
                 note="Same request from this customer.",
             )
         item = items.get(THEME_ITEMS.get(index, ""))

@@ -2,6 +2,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 
 from portal.choices import HealthBand, Tier
+from portal.filtersets import IdFilter
 
 from .choices import Category, Impact, TicketStatus
 from .models import FeedbackTicket
@@ -33,10 +34,8 @@ class FeedbackFilterSet(django_filters.FilterSet):
         distinct=False,
     )
     submitter = django_filters.ModelChoiceFilter(queryset=_submitters)
-    account = django_filters.NumberFilter(field_name="account_id", label="Account id")
-    roadmap_item = django_filters.NumberFilter(
-        field_name="roadmap_item_id", label="Roadmap item id"
-    )
+    account = IdFilter(field_name="account_id", label="Account id")
+    roadmap_item = IdFilter(field_name="roadmap_item_id", label="Roadmap item id")
     created = django_filters.DateFromToRangeFilter(field_name="created_at", label="Submitted")
     ordering = django_filters.OrderingFilter(
         fields=(

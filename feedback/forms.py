@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from portal.models import Account
+from portal.onbehalf import accounts_acting_for
 from portal.widgets import AccountPickerWidget
 from roadmap.models import BetaProgram, RoadmapItem
 
@@ -52,14 +53,14 @@ class FeedbackForm(forms.ModelForm):
         model = FeedbackTicket
         fields = ["account", *SUBMIT_FIELDS]
         widgets = {
-            "account": AccountPickerWidget,
+            "account": AccountPickerWidget(mine=True),
             "customer_quote": forms.Textarea(attrs={"rows": 3}),
             "beta_program": forms.HiddenInput,
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = Account.objects.active()
+        _accounts_of(self.fields["account"], user)
         self.fields["beta_program"].queryset = BetaProgram.objects.all()
         self.fields["title"].widget.attrs.update(
             {
@@ -77,10 +78,19 @@ class FeedbackForm(forms.ModelForm):
         self.fields["product_area"].widget.attrs["list"] = "product-areas"
 
 
+def _accounts_of(field, user) -> None:
+    """The account picker offers the accounts ``user`` files for and adds (the ones they manage);
+    the service refuses any other with the same rule, for the API too."""
+    field.queryset = accounts_acting_for(user) if user is not None else Account.objects.active()
+    field.error_messages["invalid_choice"] = (
+        "Choose one of your accounts: you act only on behalf of the accounts you manage."
+    )
+
+
 class JoinForm(forms.Form):
     account = forms.ModelChoiceField(
         queryset=Account.objects.active(),
-        widget=AccountPickerWidget,
+        widget=AccountPickerWidget(mine=True),
         error_messages={"required": "Choose the account to add."},
     )
     note = forms.CharField(
@@ -88,6 +98,10 @@ class JoinForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Why this matters to your customer.",
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _accounts_of(self.fields["account"], user)
 
 
 class TriageForm(forms.Form):

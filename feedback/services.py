@@ -15,6 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 
 from portal.models import Account
+from portal.onbehalf import require_acting_for
 from portal.outbox import outbox_record
 from roadmap.models import RoadmapItem
 from roadmap.scoring import priorities_request
@@ -61,6 +62,7 @@ def feedback_submit(
     unknown = set(fields) - set(SUBMIT_FIELDS)
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    require_acting_for(submitter, account)
     ticket = FeedbackTicket(account=account, submitter=submitter, **fields)
     # Account and submitter come in as saved instances: no need to look them up again.
     _save(ticket, actor=submitter, reason="Submitted", exclude=["account", "submitter"])
@@ -231,7 +233,9 @@ def ticket_attachment_add(*, ticket: FeedbackTicket, upload, actor) -> TicketAtt
 def ticket_join(
     *, ticket: FeedbackTicket, account: Account, actor, note: str = ""
 ) -> TicketAccount:
-    """ "Add my account to this one": the account's voice counts on the existing ticket."""
+    """ "Add my account to this one": the account's voice counts on the existing ticket (an
+    account the actor manages: ``portal.onbehalf``)."""
+    require_acting_for(actor, account)
     ticket = _locked(ticket)
     if ticket.status == TicketStatus.DUPLICATE:
         raise ValidationError(

@@ -55,6 +55,9 @@ class FeedbackCreateView(PredicateRequiredMixin, ServiceFormMixin, FormView):
             initial["account"] = self.request.GET["account"]
         return initial
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = context["form"]
@@ -101,7 +104,9 @@ def join(request, pk):
     """ "Add my account to this one". htmx posts from the similar list answer with a fragment;
     without JavaScript a small page with the account picker does the same."""
     ticket = get_object_or_404(FeedbackTicket.objects.for_lists(), pk=pk)
-    form = JoinForm(request.POST or None, initial={"note": request.GET.get("note", "")})
+    form = JoinForm(
+        request.POST or None, user=request.user, initial={"note": request.GET.get("note", "")}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.ticket_join(
@@ -245,7 +250,7 @@ def _ticket_context(request, ticket, **forms) -> dict:
         "ticket": ticket,
         "history": selectors.ticket_history(ticket),
         "can": can,
-        "join_form": forms.get("join_form") or JoinForm(),
+        "join_form": forms.get("join_form") or JoinForm(user=request.user),
     }
     if can["triage"]:
         context.update(

@@ -139,6 +139,12 @@ class Account(models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [
+            (
+                "act_for_any_account",
+                "Can act on behalf of any account (file feedback, add it to tickets, vote)",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(health_score__gte=0) & Q(health_score__lte=100),

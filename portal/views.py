@@ -13,6 +13,7 @@ from .filterbar import FilterBarMixin
 from .filtersets import AccountFilterSet
 from .labels import human_label
 from .models import Account, InboxEntry
+from .onbehalf import accounts_acting_for
 from .search import MIN_LENGTH as SEARCH_MIN_LENGTH
 from .search import search_everything
 from .selectors import INBOX_PAGE, inbox_entries_for
@@ -102,11 +103,14 @@ class AccountDetailView(PermissionRequiredMixin, DetailView):
 
 
 def account_picker_options(request):
-    """``<option>`` elements for the account picker: search by name, the user's accounts first."""
+    """``<option>`` elements for the account picker: search by name, the user's accounts first
+    (``?mine=1``: only theirs)."""
     if not request.user.has_perm("portal.view_account"):
         return render(request, "portal/partials/account_options.html", {"accounts": []})
     term = request.GET.get("q", "").strip()
-    accounts = Account.objects.active()
+    # ?mine=1: a picker for work on behalf of an account offers what the user may act for.
+    mine = request.GET.get("mine") == "1"
+    accounts = accounts_acting_for(request.user) if mine else Account.objects.active()
     if term:
         accounts = accounts.filter(Q(name__icontains=term) | Q(crm_id__iexact=term))
     accounts = accounts.annotate(is_mine=Count("id", filter=Q(csm_owner=request.user))).order_by(

@@ -13,9 +13,16 @@ class AccountPickerWidget(forms.Select):
 
     template_name = "portal/widgets/account_picker.html"
 
+    def __init__(self, attrs=None, *, mine: bool = False):
+        """``mine``: the search offers only the accounts the user manages (the field's queryset
+        should say the same: ``portal.onbehalf.accounts_acting_for``)."""
+        super().__init__(attrs)
+        self.mine = mine
+
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["picker_url"] = reverse("account-picker")
+        url = reverse("account-picker")
+        context["picker_url"] = f"{url}?mine=1" if self.mine else url
         return context
 
     def optgroups(self, name, value, attrs=None):

@@ -8,6 +8,11 @@ user's permission cache, so asking it once per row of a list costs nothing. Serv
 
 from django.core.exceptions import PermissionDenied
 
+from portal.onbehalf import may_act_for
+
+VOTE_ANY = "roadmap.vote_any_account"
+NOMINATE_ANY = "roadmap.nominate_any_betaparticipant"
+
 # --- Items, votes, scoring ------------------------------------------------------------------------
 
 
@@ -25,11 +30,11 @@ def can_move_item(user, item=None) -> bool:
 
 
 def can_vote_for(user, account) -> bool:
-    """CS reps vote on behalf of the accounts they manage (any account with
-    ``vote_any_account``)."""
+    """CS reps vote on behalf of the accounts they manage (``portal.onbehalf``; any account
+    with ``vote_any_account``)."""
     if not user.has_perm("roadmap.add_vote"):
         return False
-    return account.csm_owner_id == user.pk or user.has_perm("roadmap.vote_any_account")
+    return may_act_for(user, account, any_account_perm=VOTE_ANY)
 
 
 def can_vote_on(user, item) -> bool:
@@ -65,16 +70,14 @@ def can_edit_program(user, program=None) -> bool:
 
 def can_nominate_some(user) -> bool:
     """Whether the user nominates at all (the candidates table shows its button column)."""
-    return user.has_perm("roadmap.nominate_betaparticipant") or user.has_perm(
-        "roadmap.nominate_any_betaparticipant"
-    )
+    return user.has_perm("roadmap.nominate_betaparticipant") or user.has_perm(NOMINATE_ANY)
 
 
 def can_nominate(user, account) -> bool:
     """PMs nominate any account; CS reps only the accounts they manage."""
-    if user.has_perm("roadmap.nominate_any_betaparticipant"):
-        return True
-    return user.has_perm("roadmap.nominate_betaparticipant") and account.csm_owner_id == user.pk
+    if not can_nominate_some(user):
+        return False
+    return may_act_for(user, account, any_account_perm=NOMINATE_ANY)
 
 
 def can_manage_participants(user, program=None) -> bool:

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from portal.choices import LifecycleStage
 from portal.models import Account
+from portal.onbehalf import not_managed_message
 from portal.outbox import outbox_record
 
 from .choices import HealthImpact, ItemStatus
@@ -118,7 +119,7 @@ def vote_cast(
     if account.lifecycle_stage == LifecycleStage.CHURNED:
         errors["account"] = f"{account} has churned."
     elif not can_vote_for(rep, account):
-        errors["account"] = f"You can vote only on behalf of the accounts you manage ({account})."
+        errors["account"] = not_managed_message(account)
     if errors:
         raise ValidationError(errors)
 

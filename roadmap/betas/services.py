@@ -9,13 +9,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal.models import Account
+from portal.onbehalf import require_acting_for
 from portal.outbox import outbox_record
 from roadmap.models import BetaParticipant, BetaProgram, RoadmapItem
 from roadmap.permissions import (
+    NOMINATE_ANY,
     can_create_program,
     can_edit_program,
     can_manage_participants,
-    can_nominate,
+    can_nominate_some,
     require,
 )
 
@@ -77,7 +79,8 @@ def beta_participant_nominate(
 ) -> BetaParticipant:
     """Nominate ``account``. Capacity and the per-CSM cap are checked under row locks (the
     program, then the CSM's user row), so concurrent nominations cannot overfill either."""
-    require(actor, can_nominate, account, message="You can nominate only the accounts you manage.")
+    require(actor, can_nominate_some)
+    require_acting_for(actor, account, any_account_perm=NOMINATE_ANY)
     try:
         with transaction.atomic():
             return _nominate_locked(program=program, account=account, actor=actor, reasons=reasons)

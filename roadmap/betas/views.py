@@ -23,7 +23,6 @@ from roadmap.permissions import (
     can_create_program,
     can_edit_program,
     can_manage_participants,
-    can_nominate,
     can_nominate_some,
 )
 
@@ -224,8 +223,6 @@ def nominate(request, pk):
     form = NominateForm(request.POST)
     if form.is_valid():
         account = form.cleaned_data["account"]
-        if not can_nominate(request.user, account):
-            raise PermissionDenied("You can nominate only the accounts you manage.")
         try:
             services.beta_participant_nominate(program=program, account=account, actor=request.user)
         except ValidationError as exc:

@@ -111,9 +111,9 @@ EXPECTED: dict[str, str] = {
     "POST /api/v1/connections/{id}/sync": "admin",
     "GET /api/v1/cs-product/adoption/{feature_id}": "rep rep_other pm admin",
     "GET /api/v1/cs-product/beta/eligible/{customer_id}": "rep rep_other pm admin",
-    # Feedback for another rep's account is accepted today (issue 15, "Object rules": one rule
-    # for joins, feedback, votes and nominations is being decided).
-    "POST /api/v1/cs-product/feedback": "rep rep_other",
+    # One object rule (portal.onbehalf): feedback, joins, votes and nominations only for the
+    # accounts the rep manages (the world's account is rep's).
+    "POST /api/v1/cs-product/feedback": "rep",
     "GET /api/v1/cs-product/feedback/status/{ticket_id}": "rep rep_other pm admin",
     "POST /api/v1/cs-product/optimize": "rep rep_other pm admin",
     "POST /api/v1/cs-product/vote/{feature_id}": "rep",
@@ -124,7 +124,7 @@ EXPECTED: dict[str, str] = {
     "GET /api/v1/feature-usage": "rep rep_other pm admin",
     "GET /api/v1/feature-usage/{id}": "rep rep_other pm admin",
     "GET /api/v1/feedback-tickets": "rep rep_other pm admin",
-    "POST /api/v1/feedback-tickets": "rep rep_other",
+    "POST /api/v1/feedback-tickets": "rep",
     "GET /api/v1/feedback-tickets/{id}": "rep rep_other pm admin",
     "PUT /api/v1/feedback-tickets/{id}": "pm",
     "PATCH /api/v1/feedback-tickets/{id}": "pm",

@@ -100,8 +100,10 @@ def test_nominate_follows_the_object_rule(api, cs_rep, cs_rep_colleague, pm):
     theirs = AccountFactory(csm_owner=cs_rep_colleague)
     url = f"/api/v1/beta-programs/{program.pk}/nominate"
     denied = api(cs_rep).post(url, {"account": theirs.pk}, format="json")
-    assert denied.status_code == 403
-    assert denied.json()["detail"] == "You can nominate only the accounts you manage."
+    assert denied.status_code == 400
+    assert denied.json()["account"] == [
+        f"{theirs} is not one of your accounts: you act only on behalf of the accounts you manage."
+    ]
     ok = api(cs_rep).post(url, {"account": mine.pk}, format="json")
     assert ok.status_code == 201 and ok.json()["state"] == "nominated"
     again = api(pm).post(url, {"account": mine.pk}, format="json")

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from feedback import services
 from feedback.models import FeedbackTicket, IdempotencyKey
 from portal.models import OutboxEvent
-from tests.factories import CsRepFactory
+from tests.factories import AccountFactory, CsRepFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -105,10 +105,12 @@ def test_the_key_with_other_items_is_a_conflict(cs_rep, account):
 
 
 def test_keys_belong_to_their_user(cs_rep, account):
-    items = [fields(account)]
-    services.feedback_submit_batch(submitter=cs_rep, items=items, idempotency_key="k")
+    services.feedback_submit_batch(submitter=cs_rep, items=[fields(account)], idempotency_key="k")
+    colleague = CsRepFactory()
     theirs = services.feedback_submit_batch(
-        submitter=CsRepFactory(), items=items, idempotency_key="k"
+        submitter=colleague,
+        items=[fields(AccountFactory(csm_owner=colleague))],
+        idempotency_key="k",
     )
     assert theirs.status_code == 201 and not theirs.replayed
     assert FeedbackTicket.objects.count() == 2

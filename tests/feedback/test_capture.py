@@ -151,8 +151,13 @@ def test_join_through_htmx_and_plain_form(client_for, cs_rep, cs_rep_colleague):
     # Twice: refused with the reason, nothing added.
     again = client.post(url, {"account": mine.pk}, HTTP_HX_REQUEST="true")
     assert "already on" in again.content.decode()
+    # A colleague's account: refused at the field, nothing added.
+    theirs = AccountFactory(csm_owner=cs_rep_colleague)
+    refused = client.post(url, {"account": theirs.pk}, HTTP_HX_REQUEST="true")
+    assert "accounts you manage" in refused.content.decode()
+    assert not ticket.ticket_accounts.filter(account=theirs).exists()
     # Without JavaScript: a page asks for the account.
-    other = AccountFactory()
+    other = AccountFactory(csm_owner=cs_rep)
     assert "Add my account to this one" in client.get(url).content.decode()
     missing = client.post(url, {"note": "x"})
     assert "Choose the account to add." in missing.content.decode()

@@ -22,7 +22,9 @@ def shipped_setup(cs_rep, cs_rep_colleague):
         submitter=cs_rep, roadmap_item=item, status="planned", account=AccountFactory(name="Acme")
     )
     services.ticket_join(
-        ticket=planned, account=AccountFactory(name="Globex"), actor=cs_rep_colleague
+        ticket=planned,
+        account=AccountFactory(name="Globex", csm_owner=cs_rep_colleague),
+        actor=cs_rep_colleague,
     )
     fresh = TicketFactory(submitter=cs_rep, roadmap_item=item, account=AccountFactory(name="Hooli"))
     declined = TicketFactory(roadmap_item=item, status="declined", declined_reason="Not for us")

@@ -72,7 +72,7 @@ def test_join_adds_the_account_once_with_note(
 ):
     item = RoadmapItemFactory()
     ticket = TicketFactory(account=account, submitter=cs_rep, roadmap_item=item)
-    other = AccountFactory()
+    other = AccountFactory(csm_owner=cs_rep_colleague)
     with django_capture_on_commit_callbacks(execute=True):
         link = services.ticket_join(
             ticket=ticket, account=other, actor=cs_rep_colleague, note="Same for them"
@@ -137,10 +137,10 @@ def test_duplicate_merge_moves_accounts_evidence_and_item(
     pm, cs_rep, cs_rep_colleague, demand_events, django_capture_on_commit_callbacks
 ):
     item = RoadmapItemFactory()
-    shared = AccountFactory()
+    shared = AccountFactory(csm_owner=cs_rep_colleague)
     kept = TicketFactory(account=shared, submitter=cs_rep)
     dup = TicketFactory(submitter=cs_rep_colleague, roadmap_item=item)
-    extra = AccountFactory()
+    extra = AccountFactory(csm_owner=cs_rep_colleague)
     services.ticket_join(ticket=dup, account=extra, actor=cs_rep_colleague, note="Also")
     services.ticket_join(ticket=dup, account=shared, actor=cs_rep_colleague)
     services.ticket_attachment_add(
@@ -194,7 +194,7 @@ def test_create_roadmap_item_from_ticket(pm):
 def test_demand_source_rows(cs_rep, cs_rep_colleague):
     item = RoadmapItemFactory()
     live = TicketFactory(submitter=cs_rep, roadmap_item=item, impact="blocker")
-    joined = AccountFactory()
+    joined = AccountFactory(csm_owner=cs_rep_colleague)
     services.ticket_join(ticket=live, account=joined, actor=cs_rep_colleague)
     TicketFactory(roadmap_item=item, status="declined", declined_reason="no")
     TicketFactory(roadmap_item=None)

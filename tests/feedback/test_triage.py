@@ -231,7 +231,7 @@ def test_my_feedback_lists_submitted_and_joined_newest_change_first(
     mine = TicketFactory(submitter=cs_rep, title="Mine")
     joined = TicketFactory(submitter=cs_rep_colleague, title="Joined")
     TicketFactory(submitter=CsRepFactory(), title="Not mine")
-    services.ticket_join(ticket=joined, account=AccountFactory(), actor=cs_rep)
+    services.ticket_join(ticket=joined, account=AccountFactory(csm_owner=cs_rep), actor=cs_rep)
     response = client_for(cs_rep).get(MINE)
     assert [t.pk for t in response.context["tickets"]] == [joined.pk, mine.pk]
 
@@ -280,7 +280,7 @@ def test_sort_by_most_accounts(client_for, pm, cs_rep):
     lonely = TicketFactory()
     popular = TicketFactory()
     for _ in range(2):
-        services.ticket_join(ticket=popular, account=AccountFactory(), actor=cs_rep)
+        services.ticket_join(ticket=popular, account=AccountFactory(csm_owner=cs_rep), actor=cs_rep)
     response = client_for(pm).get(TRIAGE, {"ordering": "-accounts"})
     assert [t.pk for t in response.context["tickets"]] == [popular.pk, lonely.pk]
     assert "+2" in response.content.decode()

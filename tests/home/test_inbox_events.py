@@ -2,9 +2,10 @@
 concern (through the outbox relay), and never the person who made the change."""
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from feedback.services import feedback_submit, ticket_mark_duplicate, ticket_set_status
-from portal.models import InboxEntry
+from portal.models import InboxEntry, User
 from portal.outbox import outbox_relay_batch
 from roadmap.betas.services import beta_participant_nominate, beta_participant_transition
 from tests.factories import AccountFactory
@@ -37,8 +38,10 @@ def _ticket(account, submitter, title):
 
 @pytest.mark.django_db
 def test_a_status_change_tells_the_submitter_and_the_csm_not_the_pm(pm, cs_rep, cs_rep_colleague):
+    # An integration's service user, which may file for any account, files for cs_rep's.
     account = AccountFactory(name="Globex", csm_owner=cs_rep)
-    ticket = _ticket(account, cs_rep_colleague, "Export all invoices")
+    cs_rep_colleague.user_permissions.add(Permission.objects.get(codename="act_for_any_account"))
+    ticket = _ticket(account, User.objects.get(pk=cs_rep_colleague.pk), "Export all invoices")
     _relay()
     ticket_set_status(ticket=ticket, status="triaged", actor=pm)
     ticket_set_status(ticket=ticket, status="declined", actor=pm, reason="Out of scope")

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from feedback.services import feedback_submit, ticket_link_item
 from portal.inbox import inbox_deliver
-from portal.models import InboxEntry, OutboxEvent
+from portal.models import Account, InboxEntry, OutboxEvent
 from portal.outbox import outbox_relay_batch
 from roadmap.models import RoadmapItem
 from roadmap.services import roadmap_item_set_status, vote_cast
@@ -44,7 +44,8 @@ def test_a_vote_tells_the_item_owner_and_the_accounts_csm(item, pm, cs_rep, cs_r
 
 @pytest.mark.django_db
 def test_shipping_tells_everyone_behind_the_item(item, pm, cs_rep, cs_rep_colleague):
-    account = AccountFactory(csm_owner=cs_rep)
+    # Filed by the colleague who managed the account then; cs_rep manages it now.
+    account = AccountFactory(csm_owner=cs_rep_colleague)
     ticket = feedback_submit(
         account=account,
         submitter=cs_rep_colleague,
@@ -54,6 +55,7 @@ def test_shipping_tells_everyone_behind_the_item(item, pm, cs_rep, cs_rep_collea
         impact="high",
         source="call",
     )
+    Account.objects.filter(pk=account.pk).update(csm_owner=cs_rep)
     ticket_link_item(ticket=ticket, item=item, actor=pm)
     _relay()
     roadmap_item_set_status(item=item, status="shipped", actor=pm)

@@ -113,7 +113,7 @@ def test_the_same_account_twice_is_refused(pm, account):
 
 def test_cs_rep_nominates_only_accounts_they_manage(cs_rep, cs_rep_colleague, account):
     program = BetaProgramFactory()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError, match="accounts you manage"):
         services.beta_participant_nominate(program=program, account=account, actor=cs_rep_colleague)
     p = services.beta_participant_nominate(program=program, account=account, actor=cs_rep)
     assert p.nominated_by == cs_rep

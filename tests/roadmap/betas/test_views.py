@@ -27,7 +27,9 @@ def test_cs_rep_nominates_own_account_not_a_colleagues(
 ):
     program = BetaProgramFactory()
     colleague = client_for(cs_rep_colleague)
-    assert nominate(colleague, program, account).status_code == 403
+    refused = nominate(colleague, program, account)
+    assert refused.status_code == 422
+    assert "you act only on behalf of the accounts you manage" in refused.content.decode()
     assert not BetaParticipant.objects.exists()
     owner = client_for(cs_rep)
     response = nominate(owner, program, account)
