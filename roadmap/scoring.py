@@ -16,6 +16,7 @@ update. Everything runs in one transaction under a lock: a failure leaves the pr
 and two recomputes at once run one after the other.
 """
 
+import json
 import logging
 import time
 from collections.abc import Iterable
@@ -184,11 +185,17 @@ def _lock() -> None:
     # SQLite: transactions start IMMEDIATE (settings), so writers already run one at a time.
 
 
+FETCH_CHUNK = 5000
+
+
 def _fetch_demand(policy: ScoringPolicy, item_ids: list[int] | None = None) -> dict[int, dict]:
     sql, params = demand_sql(policy, item_ids=item_ids)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return item_demand(cursor.fetchall())
+        # Grouped as the rows arrive: the aggregate's tuples are never all in memory at once.
+        return item_demand(
+            row for chunk in iter(lambda: cursor.fetchmany(FETCH_CHUNK), []) for row in chunk
+        )
 
 
 def _quantized(value) -> Decimal:
@@ -211,8 +218,6 @@ def _update_items(rows: list[tuple], now, *, ranks_only: bool = False) -> None:
         return
     table = RoadmapItem._meta.db_table
     if connection.vendor == "postgresql":
-        import json
-
         with connection.cursor() as cursor:
             if ranks_only:
                 cursor.execute(
@@ -223,24 +228,26 @@ def _update_items(rows: list[tuple], now, *, ranks_only: bool = False) -> None:
                 return
             # Only rows whose score, rank or breakdown changed are written (a nightly run over
             # a quiet catalogue writes next to nothing), in chunks so that the JSON of every
-            # breakdown is never held in memory at once.
+            # breakdown is never held in memory at once. Each chunk is one JSON document: one
+            # string to escape (in libpq), where an array of JSON texts would be escaped element
+            # by element in Python.
             for start in range(0, len(rows), WRITE_CHUNK):
-                chunk = rows[start : start + WRITE_CHUNK]
+                document = json.dumps(
+                    [
+                        {"id": pk, "score": str(score), "rank": rank, "breakdown": b}
+                        for pk, score, rank, b in rows[start : start + WRITE_CHUNK]
+                    ]
+                )
                 cursor.execute(
                     f"UPDATE {table} AS i SET score = v.score, rank = v.rank, "  # noqa: S608
-                    "score_breakdown = v.breakdown::jsonb, scored_at = %s "
-                    "FROM unnest(%s::bigint[], %s::numeric[], %s::integer[], %s::text[]) "
-                    "AS v(id, score, rank, breakdown) WHERE i.id = v.id AND "
-                    "(i.score, i.rank, i.score_breakdown) IS DISTINCT FROM "
-                    "(v.score, v.rank, v.breakdown::jsonb)",
-                    [
-                        now,
-                        [r[0] for r in chunk],
-                        [r[1] for r in chunk],
-                        [r[2] for r in chunk],
-                        [json.dumps(r[3]) for r in chunk],
-                    ],
+                    "score_breakdown = v.breakdown, scored_at = %s "
+                    "FROM jsonb_to_recordset(%s::jsonb) "
+                    "AS v(id bigint, score numeric, rank integer, breakdown jsonb) "
+                    "WHERE i.id = v.id AND (i.score, i.rank, i.score_breakdown) IS DISTINCT FROM "
+                    "(v.score, v.rank, v.breakdown)",
+                    [now, document],
                 )
+                del document
         return
     if ranks_only:
         objs = [RoadmapItem(pk=pk, rank=rank) for pk, rank in rows]
@@ -352,7 +359,28 @@ def priorities_recompute() -> RecomputeResult:
         changes += [_change(pk, title, rank, None, None) for pk, title, rank in closed_ranked]
 
     _update_items(writes, now)
-    # Every item's snapshot (the trend lines), built and inserted a chunk at a time.
+    _snapshot_all(writes, now, policy)
+    _record_rank_events(changes)
+    return _finish(started=started, now=now, items=len(writes), changes=len(changes), policy=policy)
+
+
+def _snapshot_all(writes: list[tuple], now, policy) -> None:
+    """Every open item's snapshot (the trend lines). On PostgreSQL one ``INSERT … SELECT`` from
+    the rows just written (demand and accounts from the stored breakdown, rounded as
+    :func:`_snapshot` does); elsewhere built and inserted a chunk at a time."""
+    if connection.vendor == "postgresql":
+        table = RoadmapItem._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {ScoreSnapshot._meta.db_table} "  # noqa: S608
+                "(item_id, recorded_at, score, rank, demand, accounts, policy_version) "
+                "SELECT i.id, %s, i.score, i.rank, "
+                "ROUND(COALESCE((i.score_breakdown ->> 'demand')::numeric, 0), 4), "
+                "COALESCE((i.score_breakdown ->> 'accounts')::integer, 0), %s "
+                f"FROM {table} i WHERE i.id = ANY(%s::bigint[])",
+                [now, policy.version, [w[0] for w in writes]],
+            )
+        return
     for start in range(0, len(writes), WRITE_CHUNK):
         ScoreSnapshot.objects.bulk_create(
             [
@@ -360,8 +388,6 @@ def priorities_recompute() -> RecomputeResult:
                 for pk, score, position, b in writes[start : start + WRITE_CHUNK]
             ]
         )
-    _record_rank_events(changes)
-    return _finish(started=started, now=now, items=len(writes), changes=len(changes), policy=policy)
 
 
 @transaction.atomic
