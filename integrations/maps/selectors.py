@@ -165,7 +165,7 @@ class BoardPhase:
     @property
     def anchor(self) -> str:
         """The phase's id on the board (``#phase-2``; ``#phase-none`` for points in no phase)."""
-        return f"phase-{self.phase.number}" if self.phase is not None else "phase-none"
+        return self.phase.anchor if self.phase is not None else "phase-none"
 
     @property
     def unfinished(self) -> bool:

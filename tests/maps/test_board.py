@@ -209,8 +209,11 @@ def test_a_verified_phase_is_collapsed_and_its_summary_says_where_it_stands(
     assert "All verified" in summaries[0] and "2/2 done · 2/2 verified" in summaries[0]
     assert "Overdue" in summaries[1] and "0/2 done · 0/2 verified" in summaries[1]
     assert "1 point" in summaries[1]
-    # The timeline links to each phase's anchor (the page opens the phase the URL names).
+    # The timeline links to each phase's anchor (the page opens the phase the URL names), and
+    # a point's page links back to its phase.
     assert 'href="#phase-1"' in html and 'href="#phase-2"' in html
+    point_page = client.get(imap.points.get(code="1.1.1").get_absolute_url()).content.decode()
+    assert f'href="{imap.get_absolute_url()}#phase-1"' in point_page
     # A filtered board shows every phase open: the matches are what the reader asked for.
     assert set(_phases_open(_board(client, imap, "?q=1.1").content.decode()).values()) == {True}
     # Ticked but not verified: open, and said so.
@@ -219,7 +222,7 @@ def test_a_verified_phase_is_collapsed_and_its_summary_says_where_it_stands(
         services.criterion_tick(criterion=crit, actor=portal_admin, evidence_note="x")
     html = _board(client, imap).content.decode()
     assert _phases_open(html)["phase-2"] is True
-    assert "Done, to verify" in html
+    assert "Done, not verified" in html
 
 
 def test_points_in_no_phase_have_their_own_anchor(client_for, cs_rep):
