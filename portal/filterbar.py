@@ -6,7 +6,8 @@ select with "Any", a dropdown of checkboxes for a multiple choice (never a list 
 ``---------``), a checkbox, a date range — and each active value into a chip whose link removes
 just that value. Filters not shown as controls (ids passed by other pages' links) keep their value
 in a hidden input and still get a chip. The URL is the state: the form is a GET form, each chip
-and "Clear" a plain link, so a view can be shared or bookmarked.
+and "Clear" a plain link, so a view can be shared or bookmarked. A value the FilterSet refuses (a
+tampered choice) is a message in ``bar.errors``, shown with the count, never a server error.
 """
 
 from dataclasses import dataclass, field
@@ -62,6 +63,15 @@ class FilterBar:
     export_url: str = ""
     results_id: str = ""
     noun: str = "result"
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def count_text(self) -> str:
+        """ "1 launch", "3 launches", "0 items"."""
+        if self.count == 1:
+            return f"1 {self.noun}"
+        plural = self.noun + ("es" if self.noun.endswith(("s", "sh", "ch", "x", "z")) else "s")
+        return f"{self.count} {plural}"
 
     @property
     def visible_controls(self) -> list[Control]:
@@ -235,6 +245,7 @@ def filter_bar_for(
     cleared = base.copy()
     for name in filter_params:
         cleared.pop(name, None)
+    errors = _errors(filterset, labels)
     export = ""
     if export_url:
         query = base.urlencode()
@@ -250,7 +261,21 @@ def filter_bar_for(
         export_url=export,
         results_id=results_id,
         noun=noun,
+        errors=errors,
     )
+
+
+def _errors(filterset, labels: dict[str, str]) -> list[str]:
+    """What is wrong with the filter in the URL, one sentence per message, each starting with its
+    control's label ("Readiness: Select a valid choice. …"): the list shows them above its rows."""
+    if not filterset.is_bound:
+        return []
+    out = []
+    for name, messages in filterset.form.errors.items():
+        flt = filterset.filters.get(name)
+        label = labels.get(name) or (str(flt.label or human_label(name)) if flt else "")
+        out.extend(f"{label}: {message}" if label else str(message) for message in messages)
+    return out
 
 
 def _without(

@@ -162,6 +162,21 @@ class BoardPhase:
     progress: Progress = field(default_factory=Progress)
     points_count: int = 0
 
+    @property
+    def anchor(self) -> str:
+        """The phase's id on the board (``#phase-2``; ``#phase-none`` for points in no phase)."""
+        return self.phase.anchor if self.phase is not None else "phase-none"
+
+    @property
+    def unfinished(self) -> bool:
+        """Some criterion is not verified yet: the board shows the phase open."""
+        return self.progress.verified < self.progress.total
+
+    @property
+    def late(self) -> bool:
+        """Past its due date with criteria not done."""
+        return self.overdue and self.progress.done < self.progress.total
+
 
 def board(imap: IntegrationMap, points, *, today: datetime.date | None = None):
     """Group annotated points by phase, then section, with progress at every level."""

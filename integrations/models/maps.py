@@ -134,6 +134,11 @@ class Phase(models.Model):
         return f"Phase {self.number}: {self.name}"
 
     @property
+    def anchor(self) -> str:
+        """The phase's id on the map's board: ``#phase-2`` opens and shows it."""
+        return f"phase-{self.number}"
+
+    @property
     def weeks_label(self) -> str:
         if self.week_start == self.week_end:
             return f"Week {self.week_start}"

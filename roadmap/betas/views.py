@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
@@ -31,6 +32,7 @@ from .filtersets import BetaProgramFilterSet
 from .forms import BetaProgramForm, CompleteForm, EligibilityCheckForm, NominateForm, TransitionForm
 
 CANDIDATES_SHOWN = 25
+PARTICIPANTS_PER_PAGE = 25
 DETAIL_TEMPLATE = "roadmap/betas/program_detail.html"
 
 
@@ -134,12 +136,28 @@ class ProgramFormView(PermissionRequiredMixin, ServiceFormMixin, FormView):
         return super().get_context_data(program=self.program, **kwargs)
 
 
+def participants_page(request, program: BetaProgram):
+    """The page of the program's participants that ``page`` names (in the URL, or posted back by
+    a participant's action): the first for a missing or bad number, the last past the end. Two
+    queries (count, rows) whatever the number of participants."""
+    paginator = Paginator(selectors.participants_for(program), PARTICIPANTS_PER_PAGE)
+    return paginator.get_page(request.GET.get("page") or request.POST.get("page"))
+
+
+def _participants_url(request, program: BetaProgram) -> str:
+    """The program page at the participants, on the page the action was posted from."""
+    page = request.POST.get("page", "")
+    query = f"?page={int(page)}" if page.isascii() and page.isdigit() and int(page) > 1 else ""
+    return f"{program.get_absolute_url()}{query}#participants"
+
+
 def program_context(request, program: BetaProgram, **forms) -> dict:
     """What the program page shows; an action that failed passes its bound form to show it."""
     candidates = selectors.candidates_for(program, limit=None) if program.is_open else []
+    participants = participants_page(request, program)
     return {
         "program": program,
-        "participants": selectors.participants_for(program),
+        "participants": participants,
         "candidates": candidates[:CANDIDATES_SHOWN],
         "candidates_total": len(candidates),
         "rate": selectors.validation_rate(program),
@@ -256,7 +274,7 @@ def participant_transition(request, pk):
             form_add_service_error(form, exc)
         else:
             messages.success(request, f"{participant.account} is now {form.cleaned_data['state']}.")
-            return redirect(f"{participant.program.get_absolute_url()}#participants")
+            return redirect(_participants_url(request, participant.program))
     return _program_page(
         request, participant.program_id, transition_form=form, transition_for=participant.pk
     )

@@ -12,9 +12,10 @@ Readiness from a plan's milestones on a given day (pass ``today``: tests fix it)
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Case, CharField, Exists, OuterRef, Value, When
 from django.utils import timezone
 
-from roadmap.models import LaunchPlan
+from roadmap.models import LaunchPlan, Milestone
 
 from .choices import Readiness
 
@@ -35,6 +36,32 @@ def plans_for_calendar(*, today: dt.date, past_days: int = CALENDAR_PAST_DAYS):
 def next_milestone(plan: LaunchPlan):
     """The first undone milestone (from the prefetched ones)."""
     return next((m for m in plan.milestones.all() if not m.is_done), None)
+
+
+def with_readiness(plans, *, today: dt.date):
+    """``plans`` annotated with ``readiness_status``: the status :func:`plan_readiness` gives on
+    ``today``, computed in the query (so a list can filter on it, count and page it in SQL).
+
+    The same rules: blocked when an undone critical milestone is late or an undone milestone due
+    by today depends on an undone one; needs attention when an undone milestone is due within
+    ``SOON_DAYS`` or late (a late critical one is already blocked); ready otherwise."""
+    undone = Milestone.objects.filter(plan=OuterRef("pk"), done_at__isnull=True)
+    critical_late = undone.filter(critical=True, due_date__lt=today)
+    waiting_on_undone = Milestone.depends_on.through.objects.filter(
+        from_milestone__plan=OuterRef("pk"),
+        from_milestone__done_at__isnull=True,
+        from_milestone__due_date__lte=today,
+        to_milestone__done_at__isnull=True,
+    )
+    due_soon_or_late = undone.filter(due_date__lte=today + dt.timedelta(days=SOON_DAYS))
+    return plans.annotate(
+        readiness_status=Case(
+            When(Exists(critical_late) | Exists(waiting_on_undone), then=Value(Readiness.BLOCKED)),
+            When(Exists(due_soon_or_late), then=Value(Readiness.NEEDS_ATTENTION)),
+            default=Value(Readiness.READY),
+            output_field=CharField(),
+        )
+    )
 
 
 @dataclass

@@ -53,28 +53,26 @@ class LaunchCalendarView(PermissionRequiredMixin, ListView):
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "csv":
-            today = timezone.localdate()
+            plans = self.get_queryset()  # the filtered plans, readiness on self.today
             return csv_response(
                 filename="launches.csv",
                 header=LAUNCH_CSV_HEADER,
-                rows=(_launch_row(plan, today) for plan in self.get_queryset()),
+                rows=(_launch_row(plan, self.today) for plan in plans),
             )
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         data = self.request.GET
+        # One day for the calendar window, the readiness filter and every row's readiness.
+        self.today = today = timezone.localdate()
         dated = data.get("launch_after") or data.get("launch_before")
-        base = (
-            selectors.plans_for_lists()
-            if dated
-            else selectors.plans_for_calendar(today=timezone.localdate())
-        )
-        self.filterset = LaunchPlanFilterSet(data, queryset=base, request=self.request)
+        base = selectors.plans_for_lists() if dated else selectors.plans_for_calendar(today=today)
+        self.filterset = LaunchPlanFilterSet(data, queryset=base, request=self.request, today=today)
         return self.filterset.qs if self.filterset.is_valid() else base.none()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
+        today = self.today
         for plan in context["plans"]:
             plan.readiness = selectors.plan_readiness(plan, today=today)
             plan.next_milestone = selectors.next_milestone(plan)

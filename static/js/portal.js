@@ -122,3 +122,31 @@ document.addEventListener("keydown", (event) => {
   actions[index].focus();
   event.preventDefault();
 });
+
+// A collapsed section (a <details>: a map's phase, say) opens when the URL's fragment names it or
+// something inside it, on arrival and on a link to it within the page.
+function openFragmentTarget() {
+  let id = "";
+  try {
+    id = decodeURIComponent(window.location.hash.slice(1));
+  } catch (error) {
+    return; // a malformed fragment names nothing
+  }
+  const target = id && document.getElementById(id);
+  if (!target) return;
+  let opened = false;
+  for (let el = target; el; el = el.parentElement) {
+    if (el.tagName === "DETAILS" && !el.open) {
+      el.open = true;
+      opened = true;
+    }
+  }
+  if (opened) target.scrollIntoView();
+}
+document.addEventListener("DOMContentLoaded", openFragmentTarget);
+window.addEventListener("hashchange", openFragmentTarget);
+// The same link again (no hashchange) after the section was closed by hand.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest('a[href^="#"]');
+  if (link && link.hash === window.location.hash) window.setTimeout(openFragmentTarget, 0);
+});

@@ -44,7 +44,8 @@ def _pages():
         "rep": [*common, "/feedback/new/", "/feedback/mine/", "/roadmap/votes/",
                 first["ticket"].get_absolute_url(), "/integrations/sync/"],
         "pm": [*common, "/feedback/triage/", first["ticket"].get_absolute_url(),
-               "/roadmap/scoring/"],
+               "/roadmap/scoring/", "/roadmap/launches/?readiness=blocked",
+               "/roadmap/launches/?readiness=late"],
         "admin": [*common, "/integrations/sync/"],
     }  # fmt: skip
 

@@ -80,3 +80,37 @@ def test_admin_imports_ticks_and_another_admin_verifies(page, login, browser, li
     page.goto(point_url)
     expect(page.get_by_test_id("criterion").first.get_by_test_id("verified-meta")).to_be_visible()
     expect(page.get_by_role("button", name="Tick")).to_have_count(0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_verified_phase_is_collapsed_and_opens_from_the_url_or_the_keyboard(page, login):
+    from integrations.maps import services
+    from tests.maps.factories import SMALL, import_text
+
+    alex = PortalAdminFactory(username="e2e_alex", first_name="Alex")
+    jordan = PortalAdminFactory(username="e2e_jordan", first_name="Jordan")
+    imap, _ = import_text(SMALL)
+    for crit in AcceptanceCriterion.objects.filter(point__map=imap, point__phase__number=1):
+        services.criterion_tick(criterion=crit, actor=alex, evidence_note="x")
+        services.criterion_verify(criterion=crit, actor=jordan)
+    login(alex)
+    page.goto(imap.get_absolute_url())
+    first, second = page.locator("#phase-1"), page.locator("#phase-2")
+    expect(first).not_to_have_attribute("open", "")
+    expect(second).to_have_attribute("open", "")
+    # Collapsed, the summary line still says where the phase stands.
+    expect(first.locator("summary")).to_contain_text("All verified")
+    expect(first.locator("summary")).to_contain_text("2/2 done · 2/2 verified")
+    expect(first.get_by_role("link", name="Account sync")).to_be_hidden()
+    # The keyboard opens it: the summary takes the focus and Enter toggles it.
+    first.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(first.get_by_role("link", name="Account sync")).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(first.get_by_role("link", name="Account sync")).to_be_hidden()
+    # The timeline's link, and a URL naming the phase, open it.
+    page.get_by_test_id("timeline-phase").first.get_by_role("link").click()
+    expect(first.get_by_role("link", name="Account sync")).to_be_visible()
+    page.goto("/")
+    page.goto(f"{imap.get_absolute_url()}#phase-1")
+    expect(first.get_by_role("link", name="Account sync")).to_be_visible()

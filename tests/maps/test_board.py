@@ -1,6 +1,7 @@
 """The board: derived status, phase due dates and overdue flags, filters, constant queries."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -8,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from integrations.maps import selectors, services
-from integrations.models import PointStatus
+from integrations.models import AcceptanceCriterion, PointStatus
 
 from .factories import SEED_000, SMALL, import_seed, import_text
 
@@ -173,6 +174,80 @@ def test_map_list_progress(client_for, cs_rep, portal_admin):
 
 BOARD_QUERIES = 12
 LIST_QUERIES = 7
+
+
+# --- Phases collapse: open while a criterion is unverified, the state in the summary line -------
+
+PHASE_TAG = re.compile(
+    r'<details class="card phase[^"]*" id="([^"]+)" data-testid="phase"( open)?>'
+)
+
+
+def _phases_open(html) -> dict[str, bool]:
+    return {anchor: bool(is_open) for anchor, is_open in PHASE_TAG.findall(html)}
+
+
+def _verify_phase(imap, number, admin, verifier):
+    for crit in AcceptanceCriterion.objects.filter(point__map=imap, point__phase__number=number):
+        services.criterion_tick(criterion=crit, actor=admin, evidence_note="x")
+        services.criterion_verify(criterion=crit, actor=verifier)
+
+
+def test_a_verified_phase_is_collapsed_and_its_summary_says_where_it_stands(
+    client_for, cs_rep, portal_admin, portal_admin_colleague
+):
+    # Both phases ended (weeks 1-4 of a cycle that started ten weeks ago).
+    ten_weeks_ago = timezone.localdate() - datetime.timedelta(weeks=10)
+    imap, _ = import_text(SMALL, cycle_start=ten_weeks_ago)
+    _verify_phase(imap, 1, portal_admin, portal_admin_colleague)
+    client = client_for(cs_rep)
+    html = _board(client, imap).content.decode()
+    assert _phases_open(html) == {"phase-1": False, "phase-2": True}
+    summaries = re.findall(r"<summary.*?</summary>", html, flags=re.S)
+    assert len(summaries) == 2
+    # A collapsed phase still says its state and progress; an open one too.
+    assert "All verified" in summaries[0] and "2/2 done · 2/2 verified" in summaries[0]
+    assert "Overdue" in summaries[1] and "0/2 done · 0/2 verified" in summaries[1]
+    assert "1 point" in summaries[1]
+    # The timeline links to each phase's anchor (the page opens the phase the URL names), and
+    # a point's page links back to its phase.
+    assert 'href="#phase-1"' in html and 'href="#phase-2"' in html
+    point_page = client.get(imap.points.get(code="1.1.1").get_absolute_url()).content.decode()
+    assert f'href="{imap.get_absolute_url()}#phase-1"' in point_page
+    # A filtered board shows every phase open: the matches are what the reader asked for.
+    assert set(_phases_open(_board(client, imap, "?q=1.1").content.decode()).values()) == {True}
+    # Ticked but not verified: open, and said so.
+    point = imap.points.get(code="1.1.2")
+    for crit in point.criteria.all():
+        services.criterion_tick(criterion=crit, actor=portal_admin, evidence_note="x")
+    html = _board(client, imap).content.decode()
+    assert _phases_open(html)["phase-2"] is True
+    assert "Done, not verified" in html
+
+
+def test_points_in_no_phase_have_their_own_anchor(client_for, cs_rep):
+    imap, _ = import_seed(SEED_000, cycle_start=MONDAY)
+    html = _board(client_for(cs_rep), imap).content.decode()
+    opened = _phases_open(html)
+    assert list(opened) == ["phase-1", "phase-2", "phase-3", "phase-4", "phase-none"]
+    assert all(opened.values())  # nothing verified yet
+
+
+@pytest.mark.parametrize("seed", ["small", "seed"])
+def test_collapsed_board_query_count_is_constant(
+    client_for, portal_admin, portal_admin_colleague, django_assert_num_queries, seed
+):
+    if seed == "small":
+        imap, _ = import_text(SMALL, cycle_start=MONDAY)
+    else:
+        imap, _ = import_seed(SEED_000, cycle_start=MONDAY)
+    _verify_phase(imap, 1, portal_admin, portal_admin_colleague)
+    client = client_for(portal_admin)
+    client.get(imap.get_absolute_url())  # warm the session and permission caches
+    with django_assert_num_queries(BOARD_QUERIES):
+        response = client.get(imap.get_absolute_url())
+    opened = _phases_open(response.content.decode())
+    assert opened["phase-1"] is False and opened["phase-2"] is True
 
 
 def test_point_page_query_count_is_constant(client_for, portal_admin, portal_admin_colleague):

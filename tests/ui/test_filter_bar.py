@@ -102,3 +102,29 @@ def test_triage_bar_shows_the_default_new_filter_as_a_chip(client_for, pm):
     html = client_for(pm).get("/feedback/triage/").content.decode()
     assert "Status: New" in html
     assert 'href="/feedback/triage/?q="' in html  # removing it shows every ticket
+
+
+def test_the_count_says_its_noun_in_plain_english():
+    bar = _bar("")
+    for count, noun, text in (
+        (1, "launch", "1 launch"),
+        (0, "launch", "0 launches"),
+        (3, "launch", "3 launches"),
+        (2, "item", "2 items"),
+        (2, "status", "2 statuses"),
+    ):
+        bar.count, bar.noun = count, noun
+        assert bar.count_text == text
+
+
+def test_a_refused_filter_value_is_a_message_with_its_label(client_for, pm):
+    bar = _bar("?tier=platinum")
+    assert bar.errors == [
+        "Tier: Select a valid choice. platinum is not one of the available choices."
+    ]
+    assert _bar("?tier=smb").errors == [] and _bar("").errors == []
+    response = client_for(pm).get("/accounts/?tier=platinum")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-testid="filter-errors"' in body
+    assert "Tier: Select a valid choice. platinum is not one of the available choices." in body

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from roadmap import demand
 from roadmap.betas import services
+from roadmap.betas.views import PARTICIPANTS_PER_PAGE
 from roadmap.models import BetaParticipant
 from tests.factories import AccountFactory
 
@@ -166,11 +167,82 @@ def test_program_page_query_count_is_constant(
     client = client_for(pm)
     # session, user, permissions (2), program with counts, seats, CSM loads, states, one per
     # demand source (the test's votes and every app's real one, e.g. feedback), candidates,
-    # groups, participants, the check form's account picker (2), and the adoption factor's
-    # related feature keys (none here, so not its usage query)
-    with django_assert_num_queries(14 + len(demand.demand_sources())):
+    # groups, participants (count, page), the check form's account picker (2), and the adoption
+    # factor's related feature keys (none here, so not its usage query)
+    with django_assert_num_queries(PROGRAM_PAGE_QUERIES + len(demand.demand_sources())):
         response = client.get(program.get_absolute_url())
     assert response.status_code == 200
+
+
+PROGRAM_PAGE_QUERIES = 15
+
+
+def _participants(program, size):
+    for i in range(size):
+        BetaParticipant.objects.create(
+            program=program, account=AccountFactory(name=f"Participant {i:02d}")
+        )
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_program_page_paginates_participants_at_a_constant_query_count(
+    client_for, pm, size, django_assert_num_queries
+):
+    program = BetaProgramFactory()
+    _participants(program, size)
+    client = client_for(pm)
+    client.get(program.get_absolute_url())  # warm the session
+    for page in ("1", "2"):
+        with django_assert_num_queries(PROGRAM_PAGE_QUERIES + len(demand.demand_sources())):
+            response = client.get(program.get_absolute_url(), {"page": page})
+        assert response.status_code == 200
+    body = response.content.decode()
+    # The total, whichever page is shown.
+    assert f'data-testid="participants-total">{size}<' in body
+    rows = body.count('data-testid="participant"')
+    if size > PARTICIPANTS_PER_PAGE:
+        # Page 2 holds the rest; the range and the way back are said in words.
+        assert rows == size - PARTICIPANTS_PER_PAGE
+        assert f"Showing {PARTICIPANTS_PER_PAGE + 1}–{size} of {size}." in body
+        assert f"Page 2 of 2 ({size} in all)" in body
+        assert "page=1#participants" in body and "Next ›" not in body
+    else:
+        # One page (page 2 of one page is that page): no pager.
+        assert rows == size
+        assert 'aria-label="Participant pages"' not in body
+
+
+def test_participant_pages_keep_other_parameters_and_bad_pages_fall_back(client_for, pm):
+    program = BetaProgramFactory()
+    _participants(program, PARTICIPANTS_PER_PAGE + 1)
+    client = client_for(pm)
+    first = client.get(program.get_absolute_url(), {"ref": "home"}).content.decode()
+    assert first.count('data-testid="participant"') == PARTICIPANTS_PER_PAGE
+    assert 'href="?ref=home&amp;page=2#participants"' in first
+    for bad in ("abc", "0", "-1", "99999999999999999999"):
+        response = client.get(program.get_absolute_url(), {"page": bad})
+        assert response.status_code == 200, bad
+        assert 'data-testid="participants-total">26<' in response.content.decode()
+
+
+def test_a_move_on_the_second_page_returns_to_that_page(client_for, pm):
+    program = BetaProgramFactory()
+    _participants(program, PARTICIPANTS_PER_PAGE + 1)
+    last = BetaParticipant.objects.get(account__name=f"Participant {PARTICIPANTS_PER_PAGE:02d}")
+    client = client_for(pm)
+    page = client.get(program.get_absolute_url(), {"page": "2"}).content.decode()
+    assert '<input type="hidden" name="page" value="2">' in page
+    url = reverse("roadmap:beta-participant-transition", args=[last.pk])
+    response = client.post(url, {"state": "invited", "page": "2"})
+    assert response.status_code == 302
+    assert response.url == f"{program.get_absolute_url()}?page=2#participants"
+    last.refresh_from_db()
+    assert last.state == "invited"
+    # A tampered page number is dropped rather than echoed.
+    other = BetaParticipant.objects.filter(state="nominated").first()
+    url = reverse("roadmap:beta-participant-transition", args=[other.pk])
+    response = client.post(url, {"state": "invited", "page": "2x"})
+    assert response.url == f"{program.get_absolute_url()}#participants"
 
 
 # --- Refused actions: the page again, with the input and the service's own message ----------------

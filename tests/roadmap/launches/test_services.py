@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from roadmap.launches import services as launches
-from roadmap.launches.selectors import plan_readiness
+from roadmap.launches.selectors import plan_readiness, with_readiness
 from roadmap.launches.services import milestone_reminders_send
 from roadmap.models import LaunchPlan, MilestoneReminder
 
@@ -193,3 +193,55 @@ def test_the_daily_task_runs_the_same_service(plan, pm, settings):
     milestone_reminders_daily.apply()
     milestone_reminders_daily.apply()
     assert MilestoneReminder.objects.count() == len(mail.outbox)
+
+
+def test_readiness_in_the_query_agrees_with_the_report_day_by_day(plan, pm):
+    """``with_readiness`` (what the calendar filters on) gives the report's status on every day
+    from before the freeze to after the review, for plans in different states."""
+    ticked = launches.launch_plan_create(
+        item=LaunchableItemFactory(launch_date=LAUNCH + dt.timedelta(days=5)), actor=pm
+    )
+    tick(ticked, pm, "feature_freeze", "marketing_launch")
+    reopened = launches.launch_plan_create(
+        item=LaunchableItemFactory(launch_date=LAUNCH - dt.timedelta(days=3)), actor=pm
+    )
+    tick(reopened, pm, "feature_freeze", "marketing_launch")
+    launches.milestone_tick(
+        milestone=reopened.milestones.get(key="marketing_launch"), done=False, actor=pm
+    )
+    launches.milestone_add(
+        plan=ticked, name="Press briefing", due_date=LAUNCH, relative=False, actor=pm
+    )
+    # Blocked by a dependency alone: nothing late or critical, release notes due and waiting
+    # on the docs.
+    waiting = launches.launch_plan_create(
+        item=LaunchableItemFactory(launch_date=LAUNCH - dt.timedelta(days=10)), actor=pm
+    )
+    tick(waiting, pm, "feature_freeze", "marketing_launch", "product_launch", "launch_review")
+    docs = launches.milestone_add(
+        plan=waiting, name="Docs", due_date=LAUNCH + dt.timedelta(days=20), actor=pm
+    )
+    launches.milestone_add(
+        plan=waiting,
+        name="Release notes",
+        due_date=LAUNCH + dt.timedelta(days=10),
+        depends_on=[docs],
+        actor=pm,
+    )
+    report = plan_readiness(fresh(waiting), today=LAUNCH + dt.timedelta(days=10))
+    assert report.status == "blocked"
+    assert report.reasons[0] == "Release notes is due but depends on Docs, which is not done"
+    seen = set()
+    for offset in range(-25, 45):
+        today = LAUNCH + dt.timedelta(days=offset)
+        in_sql = dict(
+            with_readiness(LaunchPlan.objects.all(), today=today).values_list(
+                "pk", "readiness_status"
+            )
+        )
+        in_python = {
+            p.pk: plan_readiness(p, today=today).status for p in LaunchPlan.objects.for_lists()
+        }
+        assert in_sql == in_python, today
+        seen.update(in_python.values())
+    assert seen == {"ready", "needs_attention", "blocked"}

@@ -1,9 +1,12 @@
 """Launch pages and actions: who may do what, refused actions re-rendered, query counts."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from roadmap.launches import services as launches
 from roadmap.models import LaunchPlan
@@ -59,6 +62,114 @@ def test_launch_calendar_query_count_is_constant(client_for, pm, size, django_as
     with django_assert_num_queries(11):
         response = client.get(reverse("roadmap:launch-calendar"))
     assert response.status_code == 200
+
+
+# --- The readiness filter: in the URL, a chip, the count, the pages and the CSV agree -----------
+
+
+def _plans_by_readiness(pm):
+    """Three plans whose readiness today is known: the freeze falls 14 days before the launch."""
+    today = timezone.localdate()
+    plans = {}
+    for status, days in (("ready", 60), ("needs_attention", 16), ("blocked", 10)):
+        item = LaunchableItemFactory(
+            title=f"Launch {status}", launch_date=today + dt.timedelta(days=days)
+        )
+        plans[status] = launches.launch_plan_create(item=item, actor=pm)
+    return plans
+
+
+def _csv_titles(response) -> list[str]:
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:4] == ["Launch date", "Roadmap item", "Item status", "Readiness"]
+    return [row[1] for row in rows[1:]]
+
+
+@pytest.mark.parametrize("status", ["ready", "needs_attention", "blocked"])
+def test_readiness_filter_lists_exactly_the_plans_in_that_state(client_for, pm, status):
+    plans = _plans_by_readiness(pm)
+    client = client_for(pm)
+    url = reverse("roadmap:launch-calendar")
+    response = client.get(url, {"readiness": status})
+    assert response.status_code == 200
+    assert [p.pk for p in response.context["plans"]] == [plans[status].pk]
+    assert [p.readiness.status for p in response.context["plans"]] == [status]
+    body = response.content.decode()
+    label = {"ready": "Ready", "needs_attention": "Needs attention", "blocked": "Blocked"}[status]
+    assert f"Readiness: {label}" in body  # the chip
+    assert 'data-testid="filter-count">1 launch<' in body
+    assert f'<option value="{status}" selected>{label}</option>' in body
+    # The CSV link carries the filter, and the CSV holds the same plans.
+    assert f"?export=csv&amp;readiness={status}" in body
+    export = client.get(url, {"readiness": status, "export": "csv"})
+    assert _csv_titles(export) == [f"Launch {status}"]
+    # Without the filter: all three.
+    assert len(client.get(url).context["plans"]) == 3
+
+
+def test_readiness_filter_combines_with_the_others(client_for, pm):
+    plans = _plans_by_readiness(pm)
+    url = reverse("roadmap:launch-calendar")
+    client = client_for(pm)
+    response = client.get(url, {"readiness": "blocked", "q": "Launch"})
+    assert [p.pk for p in response.context["plans"]] == [plans["blocked"].pk]
+    assert not client.get(url, {"readiness": "blocked", "q": "ready"}).context["plans"]
+
+
+def test_an_unknown_readiness_is_the_filter_bars_field_error_not_a_500(client_for, pm):
+    _plans_by_readiness(pm)
+    client = client_for(pm)
+    url = reverse("roadmap:launch-calendar")
+    response = client.get(url, {"readiness": "late"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-testid="filter-errors"' in body
+    assert "Readiness: Select a valid choice. late is not one of the available choices." in body
+    assert not response.context["plans"]
+    assert 'data-testid="filter-count">0 launches<' in body
+    # The chip removes the bad value.
+    assert f'href="{url}" data-testid="filter-chip"' in body
+    assert _csv_titles(client.get(url, {"readiness": "late", "export": "csv"})) == []
+
+
+@pytest.mark.parametrize("size", [2, 10])
+def test_filtered_launch_calendar_query_count_is_constant(
+    client_for, pm, size, django_assert_num_queries
+):
+    today = timezone.localdate()
+    for i in range(size):
+        launches.launch_plan_create(
+            item=LaunchableItemFactory(launch_date=today + dt.timedelta(days=60 + i)), actor=pm
+        )
+    client = client_for(pm)
+    client.get(reverse("roadmap:launch-calendar"))  # warm the session
+    # As unfiltered: readiness is a condition in the count and page queries, not a query of its own
+    with django_assert_num_queries(11):
+        response = client.get(reverse("roadmap:launch-calendar"), {"readiness": "ready"})
+    assert len(response.context["plans"]) == size
+
+
+def test_readiness_filter_pages_in_sql(client_for, pm, monkeypatch):
+    from roadmap.launches.views import LaunchCalendarView
+
+    monkeypatch.setattr(LaunchCalendarView, "paginate_by", 2)
+    today = timezone.localdate()
+    for i in range(3):  # blocked: the freeze is late
+        launches.launch_plan_create(
+            item=LaunchableItemFactory(launch_date=today + dt.timedelta(days=5 + i)), actor=pm
+        )
+    for i in range(2):  # ready
+        launches.launch_plan_create(
+            item=LaunchableItemFactory(launch_date=today + dt.timedelta(days=60 + i)), actor=pm
+        )
+    client = client_for(pm)
+    url = reverse("roadmap:launch-calendar")
+    first = client.get(url, {"readiness": "blocked"})
+    assert first.context["paginator"].count == 3
+    assert "Page 1 of 2 (3 in all)" in first.content.decode()
+    assert "readiness=blocked&amp;page=2" in first.content.decode()
+    second = client.get(url, {"readiness": "blocked", "page": 2})
+    assert [p.readiness.status for p in second.context["plans"]] == ["blocked"]
 
 
 # --- Refused actions: the page again, with the input and the field's own message ----------------
