@@ -78,7 +78,7 @@ def board_columns(
         queryset.filter(status__in=BOARD_STATUSES)
         .order_by()
         .values("status")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # an index-only scan of the status index
         .values_list("status", "n")
     )
     attach_trends(items)
@@ -137,8 +137,24 @@ def attach_trends(items: list, *, points: int = TREND_POINTS) -> None:
     """Give each item ``trend``: its last ``points`` scores, oldest first (one query)."""
     if not items:
         return
+    ids = [i.pk for i in items]
+    if connection.vendor == "postgresql":
+        # Each item's newest snapshots from the (item, -recorded_at) index, a LIMIT per item:
+        # the cost follows the cards shown, not the size of the snapshot table.
+        sql = (
+            "SELECT ids.item_id, s.score FROM unnest(%s::bigint[]) AS ids(item_id) "  # noqa: S608
+            "CROSS JOIN LATERAL (SELECT score, recorded_at, id "
+            f"FROM {ScoreSnapshot._meta.db_table} WHERE item_id = ids.item_id "
+            "ORDER BY recorded_at DESC, id DESC LIMIT %s) s "
+            "ORDER BY ids.item_id, s.recorded_at, s.id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [ids, points])
+            rows = cursor.fetchall()
+        _set_trends(items, rows)
+        return
     rows = (
-        ScoreSnapshot.objects.filter(item_id__in=[i.pk for i in items])
+        ScoreSnapshot.objects.filter(item_id__in=ids)
         .annotate(
             n=Window(
                 RowNumber(),
@@ -150,6 +166,10 @@ def attach_trends(items: list, *, points: int = TREND_POINTS) -> None:
         .values_list("item_id", "score")
         .order_by("item_id", "-n")
     )
+    _set_trends(items, rows)
+
+
+def _set_trends(items: list, rows) -> None:
     trends: dict[int, list[float]] = {}
     for item_id, score in rows:
         trends.setdefault(item_id, []).append(float(score))
@@ -173,7 +193,21 @@ def vote_totals_of(user) -> dict:
 
 
 def product_areas() -> list[str]:
-    """The product areas in use, for the filter bar."""
+    """The product areas in use, for the filter bar. On PostgreSQL a skip scan of the
+    ``roadmap_item_area`` index (one probe per distinct area), so the cost follows the number of
+    areas, not of items."""
+    if connection.vendor == "postgresql":
+        table = RoadmapItem._meta.db_table
+        sql = (
+            "WITH RECURSIVE areas(area) AS ("  # noqa: S608 - our own table name
+            f"SELECT MIN(product_area) FROM {table} WHERE product_area > '' "
+            f"UNION ALL SELECT (SELECT MIN(product_area) FROM {table} "
+            "WHERE product_area > areas.area) FROM areas WHERE areas.area IS NOT NULL"
+            ") SELECT area FROM areas WHERE area IS NOT NULL"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return [row[0] for row in cursor.fetchall()]
     return list(
         RoadmapItem.objects.exclude(product_area="")
         .order_by("product_area")

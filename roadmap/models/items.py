@@ -80,6 +80,8 @@ class RoadmapItem(models.Model):
                 F("id"),
                 name="roadmap_board_order",
             ),
+            # The filter bar's list of areas (roadmap.selectors.product_areas).
+            models.Index(fields=["product_area"], name="roadmap_item_area"),
         ]
 
     def __str__(self) -> str:
