@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .background import nudge
@@ -65,7 +66,7 @@ def outbox_relay_batch(*, limit: int = 200) -> int:
     Rows are claimed with ``SELECT … FOR UPDATE SKIP LOCKED`` so two relays never hand out the same
     event; a subscriber failure leaves the event pending with its error recorded.
     """
-    dispatched = 0
+    dispatched_ids: list[int] = []
     with transaction.atomic():
         events = list(
             OutboxEvent.objects.pending().select_for_update(skip_locked=True).order_by("id")[:limit]
@@ -82,12 +83,12 @@ def outbox_relay_batch(*, limit: int = 200) -> int:
                 event.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                 event.save(update_fields=["attempts", "last_error"])
                 continue
-            event.attempts += 1
-            event.dispatched_at = now
-            event.last_error = ""
-            event.save(update_fields=["attempts", "dispatched_at", "last_error"])
-            dispatched += 1
-    return dispatched
+            dispatched_ids.append(event.pk)
+        # Every event handed out is marked in one statement (still inside the claim).
+        OutboxEvent.objects.filter(pk__in=dispatched_ids).update(
+            attempts=F("attempts") + 1, dispatched_at=now, last_error=""
+        )
+    return len(dispatched_ids)
 
 
 def outbox_redispatch(*, event_ids: list[int]) -> int:
