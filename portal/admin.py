@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_mixins import HistoryAdmin
 from .apiaccess import admin as _apiaccess_admin  # noqa: F401 (registers the API access admins)
 from .models import Account, OutboxEvent, User
 from .outbox import outbox_redispatch
@@ -21,7 +21,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Account)
-class AccountAdmin(SimpleHistoryAdmin):
+class AccountAdmin(HistoryAdmin):
     list_display = [
         "name",
         "tier",

@@ -10,7 +10,6 @@ too, so it can only bring back the editable field.
 
 from django.contrib import admin
 from django.db import models
-from simple_history.admin import SimpleHistoryAdmin
 
 from integrations.models import (
     AcceptanceCriterion,
@@ -23,6 +22,7 @@ from integrations.models import (
     PendingMapImport,
     Phase,
 )
+from portal.admin_mixins import HistoryAdmin
 
 from . import services
 
@@ -156,7 +156,7 @@ class PhaseAdmin(ViewOnlyAdmin):
 
 
 @admin.register(IntegrationPoint)
-class IntegrationPointAdmin(ServiceFieldsAdmin, SimpleHistoryAdmin):
+class IntegrationPointAdmin(ServiceFieldsAdmin, HistoryAdmin):
     list_display = ["code", "title", "map", "section", "phase", "owner_team", "archived"]
     list_filter = ["map", "phase", "archived", "owner_team"]
     search_fields = ["code", "title", "flow_from", "flow_to"]
@@ -169,7 +169,7 @@ class IntegrationPointAdmin(ServiceFieldsAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(AcceptanceCriterion)
-class AcceptanceCriterionAdmin(SimpleHistoryAdmin, ViewOnlyAdmin):
+class AcceptanceCriterionAdmin(HistoryAdmin, ViewOnlyAdmin):
     """Ticks and verifications (the four-eyes fields) change only through the services."""
 
     list_display = ["__str__", "point", "done_at", "done_by", "verified_at", "verified_by"]
