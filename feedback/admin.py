@@ -116,7 +116,7 @@ class TicketAccountAdmin(ReadOnlyAdminMixin, HistoryAdmin):
 
 
 @admin.register(TicketAttachment)
-class TicketAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class TicketAttachmentAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["original_name", "ticket", "content_type", "size", "uploaded_by", "created_at"]
     list_filter = ["content_type"]
     search_fields = ["original_name", "ticket__title"]

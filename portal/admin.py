@@ -8,7 +8,10 @@ from .outbox import outbox_redispatch
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(HistoryAdmin, DjangoUserAdmin):
+    """People and their roles (groups); the History page shows who changed which, and when
+    (never the password hash)."""
+
     list_display = ["username", "email", "first_name", "last_name", "role_list", "is_active"]
     list_filter = ["groups", "is_active", "is_staff"]
 

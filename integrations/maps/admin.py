@@ -107,7 +107,7 @@ class LinkInline(ReadOnlyInline):
 
 
 @admin.register(IntegrationMap)
-class IntegrationMapAdmin(ServiceFieldsAdmin, admin.ModelAdmin):
+class IntegrationMapAdmin(ServiceFieldsAdmin, HistoryAdmin):
     list_display = ["title", "cycle_start", "source_name", "imported_at", "imported_by"]
     list_filter = ["cycle_start", "imported_at"]
     search_fields = ["title", "source_name"]
@@ -134,7 +134,7 @@ class IntegrationMapAdmin(ServiceFieldsAdmin, admin.ModelAdmin):
 
 
 @admin.register(MapSection)
-class MapSectionAdmin(ViewOnlyAdmin):
+class MapSectionAdmin(HistoryAdmin, ViewOnlyAdmin):
     list_display = ["title", "code", "map", "position"]
     list_filter = ["map"]
     search_fields = ["title", "code"]
@@ -142,14 +142,14 @@ class MapSectionAdmin(ViewOnlyAdmin):
 
 
 @admin.register(MapGroup)
-class MapGroupAdmin(ViewOnlyAdmin):
+class MapGroupAdmin(HistoryAdmin, ViewOnlyAdmin):
     list_display = ["title", "code", "section", "position"]
     list_filter = ["section__map"]
     search_fields = ["title", "code"]
 
 
 @admin.register(Phase)
-class PhaseAdmin(ViewOnlyAdmin):
+class PhaseAdmin(HistoryAdmin, ViewOnlyAdmin):
     list_display = ["__str__", "map", "week_start", "week_end"]
     list_filter = ["map"]
     search_fields = ["name"]
@@ -184,14 +184,14 @@ class AcceptanceCriterionAdmin(HistoryAdmin, ViewOnlyAdmin):
 
 
 @admin.register(FrameworkLink)
-class FrameworkLinkAdmin(ViewOnlyAdmin):
+class FrameworkLinkAdmin(HistoryAdmin, ViewOnlyAdmin):
     list_display = ["name", "target", "point"]
     list_filter = ["point__map"]
     search_fields = ["name", "target"]
 
 
 @admin.register(KpiTarget)
-class KpiTargetAdmin(ServiceFieldsAdmin, admin.ModelAdmin):
+class KpiTargetAdmin(ServiceFieldsAdmin, HistoryAdmin):
     list_display = ["name", "map", "target", "measured_value", "measured_at"]
     list_filter = ["map", "heading"]
     search_fields = ["name", "target"]
