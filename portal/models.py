@@ -278,6 +278,13 @@ class InboxEntry(models.Model):
     def is_read(self) -> bool:
         return self.read_at is not None
 
+    @property
+    def href(self) -> str:
+        """The link, only when it is a path on this site: a stored ``javascript:`` (or another
+        site's) URL is shown as plain text, never as a link."""
+        url = self.url.strip()
+        return url if url.startswith("/") and not url.startswith(("//", "/\\")) else ""
+
 
 # API access (people's tokens, OAuth2 clients) lives in its own module; imported here so that
 # Django finds the models of the portal app.
