@@ -4,7 +4,8 @@ here, nothing is added or deleted, and the one edit (triage fields) goes through
 ``services.ticket_triage`` (history, priority recompute)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from portal.admin_mixins import HistoryAdmin
 
 from . import services
 from .models import (
@@ -52,7 +53,7 @@ class ShipNotificationInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(FeedbackTicket)
-class FeedbackTicketAdmin(SimpleHistoryAdmin):
+class FeedbackTicketAdmin(HistoryAdmin):
     list_display = [
         "id",
         "title",
@@ -107,7 +108,7 @@ class FeedbackTicketAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TicketAccount)
-class TicketAccountAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class TicketAccountAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["ticket", "account", "added_by", "created_at"]
     list_filter = ["account__tier", "created_at"]
     search_fields = ["ticket__title", "account__name", "note"]
@@ -115,7 +116,7 @@ class TicketAccountAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(TicketAttachment)
-class TicketAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class TicketAttachmentAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["original_name", "ticket", "content_type", "size", "uploaded_by", "created_at"]
     list_filter = ["content_type"]
     search_fields = ["original_name", "ticket__title"]

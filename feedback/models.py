@@ -161,6 +161,9 @@ class TicketAttachment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Added by the submitter; moved between tickets by a merge and its undo.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["created_at", "id"]
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from simple_history.utils import bulk_update_with_history
 
 from portal.models import Account
 from portal.onbehalf import require_acting_for
@@ -395,6 +396,21 @@ def ticket_create_item(*, ticket: FeedbackTicket, actor, **item_fields) -> Roadm
     return item
 
 
+def attachments_move(attachments: list, *, to: FeedbackTicket, actor, reason: str) -> None:
+    """Move evidence onto another ticket (a merge and its undo), with a history row each."""
+    if not attachments:
+        return
+    for attachment in attachments:
+        attachment.ticket = to
+    bulk_update_with_history(
+        attachments,
+        TicketAttachment,
+        ["ticket"],
+        default_user=actor,
+        default_change_reason=reason[:100],
+    )
+
+
 @transaction.atomic
 def ticket_mark_duplicate(
     *, ticket: FeedbackTicket, kept: FeedbackTicket, actor, batch: uuid.UUID | None = None
@@ -430,10 +446,9 @@ def ticket_mark_duplicate(
         link.save(update_fields=["ticket", "note"])
         moved.append(link.account.name)
         moved_links.append(link.pk)
-    moved_attachments = list(
-        TicketAttachment.objects.filter(ticket=ticket).values_list("pk", flat=True)
-    )
-    TicketAttachment.objects.filter(pk__in=moved_attachments).update(ticket=kept)
+    attachments = list(TicketAttachment.objects.filter(ticket=ticket))
+    moved_attachments = [a.pk for a in attachments]
+    attachments_move(attachments, to=kept, actor=actor, reason=f"Merged into #{kept.pk}")
     kept_fields = []
     if kept.roadmap_item_id is None and ticket.roadmap_item_id is not None:
         kept.roadmap_item_id = ticket.roadmap_item_id

@@ -31,6 +31,7 @@ from .services import (
     _MOVED_NOTE,
     _record_status_change,
     _save,
+    attachments_move,
     ticket_link_item,
     ticket_set_status,
 )
@@ -92,8 +93,11 @@ def feedback_merge_undo(*, action: TriageAction, actor) -> FeedbackTicket:
         link.ticket = ticket
         link.note = link.note.removesuffix(suffix).strip()
         link.save(update_fields=["ticket", "note"])
-    TicketAttachment.objects.filter(pk__in=action.moved_attachments, ticket=kept).update(
-        ticket=ticket
+    attachments_move(
+        list(TicketAttachment.objects.filter(pk__in=action.moved_attachments, ticket=kept)),
+        to=ticket,
+        actor=actor,
+        reason=f"Merge into #{kept.pk} undone",
     )
     kept_fields = []
     if "roadmap_item" in action.kept_fields and kept.roadmap_item_id == ticket.roadmap_item_id:

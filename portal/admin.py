@@ -1,14 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_mixins import HistoryAdmin
 from .apiaccess import admin as _apiaccess_admin  # noqa: F401 (registers the API access admins)
 from .models import Account, OutboxEvent, User
 from .outbox import outbox_redispatch
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(HistoryAdmin, DjangoUserAdmin):
+    """People and their roles (groups); the History page shows who changed which, and when
+    (never the password hash)."""
+
     list_display = ["username", "email", "first_name", "last_name", "role_list", "is_active"]
     list_filter = ["groups", "is_active", "is_staff"]
 
@@ -21,7 +24,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Account)
-class AccountAdmin(SimpleHistoryAdmin):
+class AccountAdmin(HistoryAdmin):
     list_display = [
         "name",
         "tier",

@@ -9,6 +9,10 @@ from simple_history.models import HistoricalRecords
 
 from .choices import HEALTH_GREEN_FROM, HEALTH_YELLOW_FROM, HealthBand, LifecycleStage, Role, Tier
 
+# Never in a user's history: the password hash (a copy in history would outlive a password
+# change), and what changes on every login or page view (last login, inbox count, home visit).
+USER_FIELDS_NOT_IN_HISTORY = ["password", "last_login", "inbox_unread", "home_seen_at"]
+
 
 class User(AbstractUser):
     """A person who signs in to the portal; what they may do comes from their role groups."""
@@ -19,11 +23,26 @@ class User(AbstractUser):
     # When the user last opened the home page: "what changed since my last visit".
     home_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # Who changed a user and what: names, e-mail, active/staff flags and the role groups.
+    history = HistoricalRecords(excluded_fields=USER_FIELDS_NOT_IN_HISTORY, m2m_fields=["groups"])
+
     class Meta:
         ordering = ["username"]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # A save of fields history leaves out (Django's login writes ``last_login`` only) would
+        # add a row that says nothing: skip it.
+        quiet = bool(update_fields) and set(update_fields) <= set(USER_FIELDS_NOT_IN_HISTORY)
+        if quiet:
+            self.skip_history_when_saving = True
+        try:
+            super().save(*args, update_fields=update_fields, **kwargs)
+        finally:
+            if quiet:
+                del self.skip_history_when_saving
 
     def has_role(self, role: str) -> bool:
         # Uses the prefetch cache when the caller loaded groups, one query otherwise.
@@ -264,6 +283,13 @@ class InboxEntry(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def href(self) -> str:
+        """The link, only when it is a path on this site: a stored ``javascript:`` (or another
+        site's) URL is shown as plain text, never as a link."""
+        url = self.url.strip()
+        return url if url.startswith("/") and not url.startswith(("//", "/\\")) else ""
 
 
 # API access (people's tokens, OAuth2 clients) lives in its own module; imported here so that

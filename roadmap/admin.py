@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from portal.admin_mixins import HistoryAdmin, ReadOnlyAdminMixin, ReadOnlyInlineMixin
 
 from .betas import admin as betas_admin  # noqa: F401
 from .launches import admin as launches_admin  # noqa: F401
@@ -25,7 +24,7 @@ class VoteInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(RoadmapItem)
-class RoadmapItemAdmin(SimpleHistoryAdmin):
+class RoadmapItemAdmin(HistoryAdmin):
     """Edits go through ``roadmap_item_create`` / ``roadmap_item_update`` (history and a
     recompute). The status moves on the board only (``roadmap_item_move``: ``item_shipped`` and a
     recompute); the engine's fields are read-only."""
@@ -78,7 +77,7 @@ class RoadmapItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Vote)
-class VoteAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class VoteAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     """Read-only: votes are cast and withdrawn by CS reps (``vote_cast`` / ``vote_withdraw``)."""
 
     list_display = ["item", "account", "rep", "expected_health_impact", "updated_at"]
@@ -88,7 +87,7 @@ class VoteAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ScoringPolicy)
-class ScoringPolicyAdmin(SimpleHistoryAdmin):
+class ScoringPolicyAdmin(HistoryAdmin):
     list_display = ["__str__", "consensus_threshold", "consensus_damping", "updated_at"]
     readonly_fields = ["version", "updated_at"]
 

@@ -17,7 +17,7 @@ from integrations.models import (
     SyncRun,
     WebhookReceipt,
 )
-from portal.admin_mixins import ReadOnlyAdminMixin
+from portal.admin_mixins import HistoryAdmin, ReadOnlyAdminMixin
 
 from .outbound.deliveries import delivery_redeliver
 from .runs import RunAlreadyActive
@@ -54,7 +54,7 @@ class SyncRunInline(admin.TabularInline):
 
 
 @admin.register(Connection)
-class ConnectionAdmin(admin.ModelAdmin):
+class ConnectionAdmin(HistoryAdmin):
     list_display = ["name", "kind", "enabled", "interval_minutes", "last_synced_at", "base_url"]
     list_filter = ["kind", "enabled"]
     search_fields = ["name", "base_url"]

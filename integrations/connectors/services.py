@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 @transaction.atomic
 def connection_save(*, connection: Connection, actor=None) -> Connection:
     connection.full_clean()
+    if actor is not None:
+        connection._history_user = actor
     connection.save()
     return connection
 

@@ -10,7 +10,6 @@ too, so it can only bring back the editable field.
 
 from django.contrib import admin
 from django.db import models
-from simple_history.admin import SimpleHistoryAdmin
 
 from integrations.models import (
     AcceptanceCriterion,
@@ -23,6 +22,7 @@ from integrations.models import (
     PendingMapImport,
     Phase,
 )
+from portal.admin_mixins import HistoryAdmin
 
 from . import services
 
@@ -107,7 +107,7 @@ class LinkInline(ReadOnlyInline):
 
 
 @admin.register(IntegrationMap)
-class IntegrationMapAdmin(ServiceFieldsAdmin, admin.ModelAdmin):
+class IntegrationMapAdmin(ServiceFieldsAdmin, HistoryAdmin):
     list_display = ["title", "cycle_start", "source_name", "imported_at", "imported_by"]
     list_filter = ["cycle_start", "imported_at"]
     search_fields = ["title", "source_name"]
@@ -134,7 +134,7 @@ class IntegrationMapAdmin(ServiceFieldsAdmin, admin.ModelAdmin):
 
 
 @admin.register(MapSection)
-class MapSectionAdmin(ViewOnlyAdmin):
+class MapSectionAdmin(HistoryAdmin, ViewOnlyAdmin):
     list_display = ["title", "code", "map", "position"]
     list_filter = ["map"]
     search_fields = ["title", "code"]
@@ -142,21 +142,21 @@ class MapSectionAdmin(ViewOnlyAdmin):
 
 
 @admin.register(MapGroup)
-class MapGroupAdmin(ViewOnlyAdmin):
+class MapGroupAdmin(HistoryAdmin, ViewOnlyAdmin):
     list_display = ["title", "code", "section", "position"]
     list_filter = ["section__map"]
     search_fields = ["title", "code"]
 
 
 @admin.register(Phase)
-class PhaseAdmin(ViewOnlyAdmin):
+class PhaseAdmin(HistoryAdmin, ViewOnlyAdmin):
     list_display = ["__str__", "map", "week_start", "week_end"]
     list_filter = ["map"]
     search_fields = ["name"]
 
 
 @admin.register(IntegrationPoint)
-class IntegrationPointAdmin(ServiceFieldsAdmin, SimpleHistoryAdmin):
+class IntegrationPointAdmin(ServiceFieldsAdmin, HistoryAdmin):
     list_display = ["code", "title", "map", "section", "phase", "owner_team", "archived"]
     list_filter = ["map", "phase", "archived", "owner_team"]
     search_fields = ["code", "title", "flow_from", "flow_to"]
@@ -169,7 +169,7 @@ class IntegrationPointAdmin(ServiceFieldsAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(AcceptanceCriterion)
-class AcceptanceCriterionAdmin(SimpleHistoryAdmin, ViewOnlyAdmin):
+class AcceptanceCriterionAdmin(HistoryAdmin, ViewOnlyAdmin):
     """Ticks and verifications (the four-eyes fields) change only through the services."""
 
     list_display = ["__str__", "point", "done_at", "done_by", "verified_at", "verified_by"]
@@ -184,14 +184,14 @@ class AcceptanceCriterionAdmin(SimpleHistoryAdmin, ViewOnlyAdmin):
 
 
 @admin.register(FrameworkLink)
-class FrameworkLinkAdmin(ViewOnlyAdmin):
+class FrameworkLinkAdmin(HistoryAdmin, ViewOnlyAdmin):
     list_display = ["name", "target", "point"]
     list_filter = ["point__map"]
     search_fields = ["name", "target"]
 
 
 @admin.register(KpiTarget)
-class KpiTargetAdmin(ServiceFieldsAdmin, admin.ModelAdmin):
+class KpiTargetAdmin(ServiceFieldsAdmin, HistoryAdmin):
     list_display = ["name", "map", "target", "measured_value", "measured_at"]
     list_filter = ["map", "heading"]
     search_fields = ["name", "target"]

@@ -96,6 +96,8 @@ def map_set_cycle_start(
     imap = IntegrationMap.objects.select_for_update().get(pk=imap.pk)
     imap.cycle_start = cycle_start
     imap.full_clean()
+    imap._history_user = actor
+    imap._change_reason = f"Cycle start set to {cycle_start or '—'}"
     imap.save(update_fields=["cycle_start", "updated_at"])
     return imap
 
@@ -115,6 +117,10 @@ def kpi_record(*, kpi: KpiTarget, actor, measured_value: Decimal | None) -> KpiT
     kpi.measured_at = timezone.now() if measured_value is not None else None
     kpi.measured_by = actor if measured_value is not None else None
     kpi.full_clean()
+    kpi._history_user = actor
+    kpi._change_reason = (
+        f"Measured {kpi.measured_label}" if measured_value is not None else "Measurement cleared"
+    )
     kpi.save()
     if measured_value is not None:
         # The KPI page charts every recorded value, not only the last one.

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from portal import netguard
 
@@ -153,6 +154,9 @@ class Connection(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # What a person set (kind, URL, credential variable names, schedule, settings); how far the
+    # syncs got (cursor, last sync) is the runs' bookkeeping, written with ``update()``.
+    history = HistoricalRecords(excluded_fields=["cursor", "last_synced_at", "updated_at"])
     objects = ConnectionQuerySet.as_manager()
 
     class Meta:

@@ -65,6 +65,10 @@ class IntegrationMap(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The document itself (up to 2 MB) stays out: each import's text is kept on its
+    # PendingMapImport, and the history says who imported what when (``source_name``).
+    history = HistoricalRecords(excluded_fields=["source_text", "updated_at"])
+
     class Meta:
         ordering = ["title", "id"]
 
@@ -82,6 +86,8 @@ class MapSection(models.Model):
     code = models.CharField(max_length=40, blank=True)
     title = models.CharField(max_length=300)
     position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["map", "position", "id"]
@@ -101,6 +107,8 @@ class MapGroup(models.Model):
     title = models.CharField(max_length=300)
     position = models.PositiveIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["section", "position", "id"]
         constraints = [
@@ -119,6 +127,8 @@ class Phase(models.Model):
     name = models.CharField(max_length=300)
     week_start = models.PositiveIntegerField()
     week_end = models.PositiveIntegerField()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["map", "number"]
@@ -259,6 +269,8 @@ class FrameworkLink(models.Model):
     name = models.CharField(max_length=300)
     target = models.CharField(max_length=500)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["point", "position", "id"]
 
@@ -287,6 +299,8 @@ class KpiTarget(models.Model):
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["map", "position", "id"]

@@ -6,6 +6,8 @@ from django.contrib import admin
 from oauth2_provider.admin import ApplicationAdmin
 from oauth2_provider.models import get_application_model
 
+from portal.admin_mixins import HistoryAdmin
+
 from . import services
 from .models import ApiClient, ApiToken
 
@@ -13,7 +15,7 @@ Application = get_application_model()
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(HistoryAdmin):
     list_display = ["application", "service_user", "scope_list", "throttle_rate", "last_used_at"]
     list_filter = ["service_user__groups", "last_used_at"]
     search_fields = ["application__name", "application__client_id", "service_user__username"]
@@ -29,7 +31,7 @@ class ApiClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(HistoryAdmin):
     list_display = [
         "name",
         "user",

@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from portal.admin_mixins import HistoryAdmin, ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from roadmap.models import BetaParticipant, BetaProgram
 
 from .services import PROGRAM_FIELDS, beta_program_create, beta_program_update
@@ -16,7 +15,7 @@ class BetaParticipantInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(BetaProgram)
-class BetaProgramAdmin(SimpleHistoryAdmin):
+class BetaProgramAdmin(HistoryAdmin):
     """Saves go through ``beta_program_create`` / ``beta_program_update``."""
 
     list_display = [
@@ -60,7 +59,7 @@ class BetaProgramAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BetaParticipant)
-class BetaParticipantAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class BetaParticipantAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["account", "program", "state", "csm", "nominated_at", "validation_rating"]
     list_filter = ["state", "validation_rating", "program"]
     search_fields = ["account__name", "program__name"]

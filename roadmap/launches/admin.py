@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin_mixins import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from portal.admin_mixins import HistoryAdmin, ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from roadmap.models import LaunchPlan, Milestone, MilestoneReminder
 
 # Read-only: plans, milestones and reminders change on the launch pages and in the daily task,
@@ -15,7 +14,7 @@ class MilestoneInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(LaunchPlan)
-class LaunchPlanAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class LaunchPlanAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["item", "launch_date", "owner", "created_at"]
     search_fields = ["item__title"]
     list_select_related = ["item", "owner"]
@@ -27,7 +26,7 @@ class LaunchPlanAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class MilestoneAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["name", "plan", "due_date", "offset_days", "critical", "owner", "done_at"]
     list_filter = ["critical", ("done_at", admin.EmptyFieldListFilter), "key"]
     search_fields = ["name", "plan__item__title"]

@@ -139,3 +139,36 @@ def test_admin_deletes_a_map_through_the_service(client_for, portal_admin, data)
     assert response.status_code == 302
     assert not IntegrationMap.objects.filter(pk=data.pk).exists()
     assert not IntegrationPoint.objects.filter(map_id=data.pk).exists()
+
+
+def test_no_revert_through_the_read_only_criterion_history(
+    client_for, portal_admin, portal_admin_colleague, data
+):
+    """simple_history saves a POSTed past version without asking has_change_permission: on the
+    criteria's read-only admin that wrote "ticked by"/"verified by" around the four-eyes rule."""
+    crit = AcceptanceCriterion.objects.filter(point__map=data).first()
+    services.criterion_tick(criterion=crit, actor=portal_admin, evidence_note="seen")
+    version = crit.history.first()
+    services.criterion_untick(criterion=crit, actor=portal_admin, reason="not yet")
+    url = reverse(
+        "admin:integrations_acceptancecriterion_simple_history", args=[crit.pk, version.pk]
+    )
+    client = client_for(portal_admin)
+    assert client.get(url).status_code == 200  # a past version may be looked at
+    response = client.post(
+        url,
+        {
+            "point": crit.point_id,
+            "text": "Rewritten",
+            "position": 0,
+            "done_by": portal_admin.pk,
+            "verified_by": portal_admin_colleague.pk,
+            "done_at_0": "2026-01-01",
+            "done_at_1": "10:00",
+            "verified_at_0": "2026-01-01",
+            "verified_at_1": "10:00",
+        },
+    )
+    assert response.status_code == 403
+    crit.refresh_from_db()
+    assert (crit.done_by, crit.verified_by, crit.text) == (None, None, version.text)

@@ -72,7 +72,7 @@ def apply_points(run: ImportRun, phases: dict[int, Phase]) -> None:
             for k, v in values.items():
                 setattr(point, k, v)
             _save_point(run, point, f"Re-imported from {run.source_name}: {', '.join(changes)}")
-        if _replace_links(point, parsed):
+        if _replace_links(run, point, parsed):
             changes.append("framework links")
         changes.extend(apply_criteria(run, point, parsed))
         changes = list(dict.fromkeys(c for c in changes if c != "archived"))
@@ -89,7 +89,15 @@ def apply_points(run: ImportRun, phases: dict[int, Phase]) -> None:
             default_change_reason=f"Imported from {run.source_name}"[:100],
             default_date=run.now,
         )
-    FrameworkLink.objects.bulk_create(new_links, batch_size=500)
+    if new_links:
+        bulk_create_with_history(
+            new_links,
+            FrameworkLink,
+            batch_size=500,
+            default_user=run.actor,
+            default_change_reason=f"Imported from {run.source_name}"[:100],
+            default_date=run.now,
+        )
     for point in existing.values():
         if not point.archived:
             point.archived = True
@@ -114,10 +122,21 @@ def _link_rows(point: IntegrationPoint, parsed: ParsedPoint) -> list[FrameworkLi
     ]
 
 
-def _replace_links(point: IntegrationPoint, parsed: ParsedPoint) -> bool:
-    current = [(link.name, link.target) for link in point.links.all()]
+def _replace_links(run: ImportRun, point: IntegrationPoint, parsed: ParsedPoint) -> bool:
+    links = list(point.links.all())
+    current = [(link.name, link.target) for link in links]
     if current == list(parsed.links):
         return False
-    FrameworkLink.objects.filter(point=point).delete()
-    FrameworkLink.objects.bulk_create(_link_rows(point, parsed))
+    reason = f"Re-imported from {run.source_name}"
+    for link in links:  # one by one: each deletion's history names who imported
+        run.delete(link, reason)
+    rows = _link_rows(point, parsed)
+    if rows:
+        bulk_create_with_history(
+            rows,
+            FrameworkLink,
+            default_user=run.actor,
+            default_change_reason=reason[:100],
+            default_date=run.now,
+        )
     return bool(current) or bool(parsed.links)

@@ -22,6 +22,17 @@ class ImportRun:
         self.now = timezone.now()
         self.map: IntegrationMap | None = None
 
+    def save(self, obj, reason: str, **kwargs) -> None:
+        """Save a row of the map with its history entry: who imported, and why it changed."""
+        obj._history_user = self.actor
+        obj._change_reason = reason[:100]
+        obj.save(**kwargs)
+
+    def delete(self, obj, reason: str) -> None:
+        obj._history_user = self.actor
+        obj._change_reason = reason[:100]
+        obj.delete()
+
     def run(self, *, target, text, cycle_start) -> IntegrationMap:
         parsed = self.parsed
         imap = target or IntegrationMap.objects.filter(title__iexact=parsed.title).first()
@@ -38,7 +49,7 @@ class ImportRun:
         if cycle_start is not None:
             imap.cycle_start = cycle_start
         imap.full_clean()
-        imap.save()
+        self.save(imap, f"Imported from {self.source_name}")
         self.report.map_id = imap.pk
         self.map = imap
         if not self.report.created:

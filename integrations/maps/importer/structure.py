@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 class Structure:
     def __init__(self, run: ImportRun):
+        self.run = run
         self.map = run.map
         self.sections = {s.title: s for s in self.map.sections.all()}
         self.groups = {
@@ -27,12 +28,17 @@ class Structure:
         section = self.sections.get(title)
         position = self.order.setdefault(("s", title), len(self.order))
         if section is None:
-            section = self.sections[title] = MapSection.objects.create(
+            section = self.sections[title] = MapSection(
                 map=self.map, code=code, title=title, position=position
             )
+            self.run.save(section, f"Imported from {self.run.source_name}")
         elif (section.code, section.position) != (code, position):
             section.code, section.position = code, position
-            section.save(update_fields=["code", "position"])
+            self.run.save(
+                section,
+                f"Re-imported from {self.run.source_name}",
+                update_fields=["code", "position"],
+            )
         return section
 
     def group_for(self, section: MapSection | None, key: tuple[str, str] | None):
@@ -42,15 +48,26 @@ class Structure:
         group = self.groups.get((section.pk, title))
         position = self.order.setdefault(("g", section.pk, title), len(self.order))
         if group is None:
-            group = self.groups[(section.pk, title)] = MapGroup.objects.create(
+            group = self.groups[(section.pk, title)] = MapGroup(
                 section=section, code=code, title=title, position=position
             )
+            self.run.save(group, f"Imported from {self.run.source_name}")
         elif (group.code, group.position) != (code, position):
             group.code, group.position = code, position
-            group.save(update_fields=["code", "position"])
+            self.run.save(
+                group,
+                f"Re-imported from {self.run.source_name}",
+                update_fields=["code", "position"],
+            )
         return group
 
     def prune(self) -> None:
-        """Headings that no longer hold any point (archived ones included) go."""
-        MapGroup.objects.filter(section__map=self.map, points__isnull=True).delete()
-        MapSection.objects.filter(map=self.map, points__isnull=True, groups__isnull=True).delete()
+        """Headings that no longer hold any point (archived ones included) go (one by one, so
+        each deletion's history names who imported)."""
+        reason = f"Removed: no longer in {self.run.source_name}"
+        for group in MapGroup.objects.filter(section__map=self.map, points__isnull=True):
+            self.run.delete(group, reason)
+        for section in MapSection.objects.filter(
+            map=self.map, points__isnull=True, groups__isnull=True
+        ):
+            self.run.delete(section, reason)

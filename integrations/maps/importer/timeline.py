@@ -22,17 +22,18 @@ def apply_phases(run: ImportRun) -> dict[int, Phase]:
         }
         label = f"Phase {parsed.number}: {parsed.name}"
         if phase is None:
-            phase = Phase.objects.create(map=run.map, number=parsed.number, **values)
+            phase = Phase(map=run.map, number=parsed.number, **values)
+            run.save(phase, f"Imported from {run.source_name}")
             run.report.phases_added.append(label)
         elif any(getattr(phase, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(phase, k, v)
-            phase.save()
+            run.save(phase, f"Re-imported from {run.source_name}")
             run.report.phases_changed.append(label)
         result[parsed.number] = phase
     for phase in existing.values():
         run.report.phases_removed.append(str(phase))
-        phase.delete()
+        run.delete(phase, f"Removed: no longer in {run.source_name}")
     return result
 
 
@@ -47,15 +48,18 @@ def apply_kpis(run: ImportRun) -> None:
             "unit": parsed.unit,
         }
         if kpi is None:
-            KpiTarget.objects.create(map=run.map, name=parsed.name, position=position, **values)
+            kpi = KpiTarget(map=run.map, name=parsed.name, position=position, **values)
+            run.save(kpi, f"Imported from {run.source_name}")
             run.report.kpis_added.append(parsed.name)
             continue
-        if any(getattr(kpi, k) != v for k, v in values.items()):
+        changed = any(getattr(kpi, k) != v for k, v in values.items())
+        if changed:
             run.report.kpis_changed.append(parsed.name)
-        for k, v in values.items():
-            setattr(kpi, k, v)
-        kpi.position = position
-        kpi.save()
+        if changed or kpi.position != position:  # an unchanged target is not written again
+            for k, v in values.items():
+                setattr(kpi, k, v)
+            kpi.position = position
+            run.save(kpi, f"Re-imported from {run.source_name}")
     for kpi in existing.values():
         run.report.kpis_removed.append(kpi.name)
-        kpi.delete()
+        run.delete(kpi, f"Removed: no longer in {run.source_name}")
