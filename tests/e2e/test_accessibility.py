@@ -1,5 +1,7 @@
 """axe-core (npm, served from node_modules like htmx) on every main page, for each role, on the
-demo data every newcomer sees: no serious or critical violation (contrast, labels, names)."""
+demo data every newcomer sees: no serious or critical violation (contrast, labels, names). The same
+walk audits the Content Security Policy (no inline script or style: ``portal.settings``): the
+browser reports no violation on any of those pages."""
 
 import json
 
@@ -18,6 +20,11 @@ RUN_AXE = """async () => {
     nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + " :: " + n.failureSummary)
   }));
 }"""
+# Every CSP violation the browser reports, kept on the page for the test to read.
+CSP_LISTENER = """window.__csp = [];
+document.addEventListener("securitypolicyviolation",
+  e => window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " " +
+                         (e.sourceFile || "") + ":" + e.lineNumber));"""
 
 
 def _pages():
@@ -56,12 +63,14 @@ def test_main_pages_have_no_serious_accessibility_violation(browser, live_server
 
     call_command("seed_demo", verbosity=0)
     found: dict[str, list] = {}
+    csp: dict[str, list] = {}
     for username, paths in _pages().items():
         for viewport in (DESKTOP, PHONE):
             if viewport is PHONE:  # the phone layout's own parts: menu, board strip, form order
                 paths = [p for p in paths if p in PHONE_PAGES]
             context = browser.new_context(base_url=live_server.url, viewport=viewport)
             context.set_default_timeout(30_000)
+            context.add_init_script(CSP_LISTENER)
             page = context.new_page()
             page.goto("/login/")
             page.get_by_label("Username").fill(username)
@@ -72,9 +81,12 @@ def test_main_pages_have_no_serious_accessibility_violation(browser, live_server
                 page.goto(path)
                 # Panels that load by htmx are dimmed while they load: check the settled page.
                 page.wait_for_load_state("networkidle")
+                if blocked := page.evaluate("window.__csp"):
+                    csp[f"{username} {viewport['width']} {path}"] = blocked
                 page.add_script_tag(url=AXE)
                 violations = page.evaluate(RUN_AXE)
                 if violations:
                     found[f"{username} {viewport['width']} {path}"] = violations
             context.close()
     assert found == {}, json.dumps(found, indent=1)
+    assert csp == {}, json.dumps(csp, indent=1)
