@@ -190,6 +190,18 @@ def test_a_blank_list_filter_is_refused_but_blank_search_is_not(pm_api):
     assert pm_api.get("/api/v1/feature-usage", {"until": "2026-01-01"}).status_code == 200
 
 
+def test_a_blank_range_end_and_a_non_boolean_flag_are_refused(pm_api):
+    response = pm_api.get("/api/v1/feedback-tickets", {"created_before": ""})
+    assert response.status_code == 400
+    assert response.json()["created_before"] == ["Give a value or leave the parameter out."]
+    flag = pm_api.get("/api/v1/accounts", {"mine": "null"})
+    assert flag.status_code == 400
+    assert flag.json()["mine"] == ["Give true or false."]
+    assert pm_api.get("/api/v1/accounts", {"mine": "true"}).status_code == 200
+    ok = pm_api.get("/api/v1/feedback-tickets", {"created_before": "2026-01-01"})
+    assert ok.status_code == 200
+
+
 def test_json_text_fields_take_strings_only(pm_api):
     program = BetaProgramFactory(allowed_segments=["saas"])
     url = f"/api/v1/beta-programs/{program.pk}"

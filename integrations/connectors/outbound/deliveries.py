@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from integrations.models import Connection, Delivery, DeliveryStatus
+from portal.dbretry import retry_on_deadlock
 
 from ..background import task_on_commit, task_on_commit_once
 from ..transport import TransportError, retry_after_seconds
@@ -100,6 +101,7 @@ class Claimed:
     ordered: bool
 
 
+@retry_on_deadlock()
 def deliveries_claim(
     *,
     endpoints: dict[int, Endpoint],
@@ -169,6 +171,7 @@ def deliveries_claim(
     return claims, left_out
 
 
+@retry_on_deadlock()
 def deliveries_record(*, outcomes: list[Outcome]) -> int:
     """Write what became of sent deliveries: delivered (grouped by HTTP status, one UPDATE each),
     failed (rescheduled with backoff, or dead after the last attempt or a permanent refusal), or
