@@ -21,7 +21,9 @@ def test_worker_tells_each_person_once(worker):
     rep, colleague = CsRepFactory(username="loop_rep"), CsRepFactory(username="loop_rep2")
     item = RoadmapItemFactory(title="Okta SSO")
     ticket = TicketFactory(submitter=rep, roadmap_item=item, status="planned")
-    services.ticket_join(ticket=ticket, account=AccountFactory(), actor=colleague)
+    services.ticket_join(
+        ticket=ticket, account=AccountFactory(csm_owner=colleague), actor=colleague
+    )
 
     roadmap_item_set_status(item=item, status="shipped", actor=pm)
     # The relay (beat runs it every few seconds) hands item_shipped to the feedback app, which
