@@ -106,3 +106,31 @@ def test_a_segment_change_alone_requests_no_recompute(crm, httpserver, run_sync)
 def test_a_webhook_receipt_is_recorded_once(jira):
     assert webhook_receipt_record(connection=jira, delivery_id="d-1", event="jira:issue_updated")
     assert not webhook_receipt_record(connection=jira, delivery_id="d-1", event="x")
+
+
+def test_a_mapped_renewal_property_sets_the_renewal_date(crm, httpserver, run_sync):
+    import datetime as dt
+
+    crm.settings = {**crm.settings, "properties": {**crm.settings["properties"],
+                                                   "renewal_on": "contract_renewal_date"}}  # fmt: skip
+    crm.save()
+    on_date, on_epoch, unknown, wrong = company(1), company(2), company(3), company(4)
+    on_date["properties"]["contract_renewal_date"] = "2027-03-31"
+    on_epoch["properties"]["contract_renewal_date"] = "1798761600000"  # 2027-01-01T00:00Z
+    wrong["properties"]["contract_renewal_date"] = "next spring"
+    serve_list(httpserver, [[on_date, on_epoch, unknown, wrong]])
+    run = run_sync(crm)
+    assert run.created == 3 and run.failed == 1
+    renewals = dict(Account.objects.values_list("crm_id", "renewal_on"))
+    assert renewals == {"1001": dt.date(2027, 3, 31), "1002": dt.date(2027, 1, 1), "1003": None}
+    asked = httpserver.log[0][0].args["properties"].split(",")
+    assert "contract_renewal_date" in asked
+
+
+def test_without_a_mapping_no_renewal_is_read(crm, httpserver, run_sync):
+    record = company(1)
+    record["properties"]["contract_renewal_date"] = "2027-03-31"
+    serve_list(httpserver, [[record]])
+    run_sync(crm)
+    assert Account.objects.get(crm_id="1001").renewal_on is None
+    assert "contract_renewal_date" not in httpserver.log[0][0].args["properties"]

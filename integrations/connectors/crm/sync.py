@@ -41,6 +41,9 @@ DEFAULT_PROPERTIES = {
     "health_score": "health_score",
     "csm_owner": "hubspot_owner_id",
     "segment": "industry",
+    # HubSpot has no standard renewal property: read only when the connection names one
+    # (a date property, "2027-03-31", or a datetime one, epoch milliseconds).
+    "renewal_on": "",
 }
 ALWAYS_READ = {"hs_lastmodifieddate", "domain"}
 UNKNOWN_WHEN_EMPTY = ("arr", "tier", "health_score")
@@ -77,7 +80,7 @@ class CrmSyncer(Syncer):
         return self._owners.get(owner_id)
 
     def pages(self):
-        properties = sorted(set(self.props.values()) | ALWAYS_READ)
+        properties = sorted({p for p in self.props.values() if p} | ALWAYS_READ)
         while self.cursor.get("phase") != "archived":
             cursor = dict(self.cursor)
             if cursor["mode"] == "full":
@@ -259,6 +262,10 @@ class CrmSyncer(Syncer):
                 notes.append(f"owner {said} ({email}) matches no portal user; CSM left as it was")
             else:
                 notes.append(f"owner {said} is not a HubSpot owner; CSM left as it was")
+        if self.props["renewal_on"]:
+            raw_renewal = props.get(self.props["renewal_on"])
+            if raw_renewal not in (None, ""):
+                values["renewal_on"] = _renewal_date(raw_renewal)
         industry = props.get(self.props["segment"])
         if industry:
             if str(industry) in self.segment_map:
@@ -327,3 +334,14 @@ def _parse(value) -> dt.datetime | None:
 
 def _fingerprint(values: dict) -> str:
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _renewal_date(raw) -> dt.date:
+    """A HubSpot date ("2027-03-31") or datetime (epoch milliseconds, or ISO 8601) as a date."""
+    text = str(raw).strip()
+    try:
+        if text.isdigit():
+            return dt.datetime.fromtimestamp(int(text) / 1000, tz=dt.UTC).date()
+        return dt.date.fromisoformat(text[:10])
+    except (ValueError, OverflowError, OSError):
+        raise ValidationError(f"renewal date {raw!r} is not a date") from None
