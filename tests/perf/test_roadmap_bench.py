@@ -177,11 +177,18 @@ def _p95(samples):
 
 
 def _worker_peak_rss_mb() -> float:
-    """Max RSS of a fresh process that runs one full recompute (what a worker needs)."""
+    """Max RSS of a fresh process that runs one full recompute (what a worker needs).
+
+    Read before the commit and rolled back: the commit would nudge the outbox relay, which this
+    process (no broker: eager Celery) would then run in-process over every rank-change event the
+    benchmark's earlier recomputes left pending — a worker runs the relay as a task of its own."""
     code = (
-        "import resource, django; django.setup(); from roadmap import scoring; "
-        "scoring.priorities_recompute(); "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "import resource, django; django.setup(); from django.db import transaction; "
+        "from roadmap import scoring\n"
+        "with transaction.atomic():\n"
+        "    scoring.priorities_recompute()\n"
+        "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "    transaction.set_rollback(True)"
     )
     # As a worker runs in production: DEBUG off (with it on, Django keeps every statement's
     # text, and the bulk UPDATE's is the size of every breakdown).
