@@ -39,8 +39,9 @@ TOP_SHOWN = 10
 # What the home lists show of an item (its score breakdown and description stay in the database).
 ITEM_BRIEF = ("id", "title", "status", "rank", "shipped_at", "product_area")
 # Rendered at most once per PANEL_CACHE_SECONDS per user, "as of" shown: slow to compute, slow to
-# change (rank snapshots are weekly, items ship rarely).
-CACHED_PANELS = {"home_my_items"}
+# change (rank snapshots are weekly, items ship rarely; ranks move with a recompute, and the board
+# itself is always live).
+CACHED_PANELS = {"home_my_items", "home_top_items", "home_no_consensus"}
 INVITE_STATES = [ParticipantState.NOMINATED, ParticipantState.INVITED, ParticipantState.ACCEPTED]
 
 
