@@ -181,13 +181,18 @@ def _worker_peak_rss_mb() -> float:
 
     Read before the commit and rolled back: the commit would nudge the outbox relay, which this
     process (no broker: eager Celery) would then run in-process over every rank-change event the
-    benchmark's earlier recomputes left pending — a worker runs the relay as a task of its own."""
+    benchmark's earlier recomputes left pending — a worker runs the relay as a task of its own.
+
+    The peak is the process's own ``VmHWM``, not ``getrusage``'s ``ru_maxrss``: Linux carries
+    ``ru_maxrss`` across ``execve``, and Python starts the child with ``vfork``, so that figure
+    was the benchmark's own (pytest holding the data it built), not the worker's."""
     code = (
-        "import resource, django; django.setup(); from django.db import transaction; "
+        "import django; django.setup(); from django.db import transaction; "
         "from roadmap import scoring\n"
         "with transaction.atomic():\n"
         "    scoring.priorities_recompute()\n"
-        "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0]\n"
+        "    print(hwm.split()[1])\n"
         "    transaction.set_rollback(True)"
     )
     # As a worker runs in production: DEBUG off (with it on, Django keeps every statement's
