@@ -111,8 +111,8 @@ def test_a_webhook_receipt_is_recorded_once(jira):
 def test_a_mapped_renewal_property_sets_the_renewal_date(crm, httpserver, run_sync):
     import datetime as dt
 
-    crm.settings = {**crm.settings, "properties": {**crm.settings["properties"],
-                                                   "renewal_on": "contract_renewal_date"}}  # fmt: skip
+    properties = {**crm.settings["properties"], "renewal_on": "contract_renewal_date"}
+    crm.settings = {**crm.settings, "properties": properties}
     crm.save()
     on_date, on_epoch, unknown, wrong = company(1), company(2), company(3), company(4)
     on_date["properties"]["contract_renewal_date"] = "2027-03-31"
