@@ -1,7 +1,6 @@
 from django import template
 from django.conf import settings
 from django.core.cache import cache
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -20,32 +19,44 @@ def markdown_filter(text: str):
 
 @register.simple_tag(takes_context=True)
 def panels(context, slot: str, obj):
-    """``{% panels "roadmap_item" item %}``: the panels other apps registered for this slot."""
+    """``{% panels "roadmap_item" item %}``: the panels other apps registered for this slot.
+
+    Each is rendered in the page's own context (like ``{% include %}``: the context processors
+    ran once for the page), with ``object``, ``user`` and its own context on top. The cached
+    ones come from the cache in one round trip."""
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
     if user is None:
         return ""
-    html = []
+    shown = panels_for(slot, user)
     seconds = settings.PANEL_CACHE_SECONDS
-    for panel in panels_for(slot, user):
-        if panel.cached and seconds:
-            key = panel_cache_key(panel, user, obj)
-            part = cache.get(key)
-            if part is None:
-                part = _render(panel, request, user, obj, as_of=timezone.now(), seconds=seconds)
-                cache.set(key, part, seconds)
-        else:
-            part = _render(panel, request, user, obj)
+    keys = {p.template: panel_cache_key(p, user, obj) for p in shown if p.cached and seconds}
+    kept = cache.get_many(list(keys.values())) if keys else {}
+    html = []
+    for panel in shown:
+        key = keys.get(panel.template)
+        if key is None:
+            html.append(_render(panel, context, request, user, obj))
+            continue
+        part = kept.get(key)
+        if part is None:
+            part = _render(
+                panel, context, request, user, obj, as_of=timezone.now(), seconds=seconds
+            )
+            cache.set(key, part, seconds)
         html.append(part)
     return mark_safe("".join(html))  # noqa: S308 - each part is an autoescaped template
 
 
-def _render(panel, request, user, obj, *, as_of=None, seconds=0) -> str:
-    extra = panel.context(request, obj) if panel.context else {}
-    context = {"object": obj, "user": user, **extra}
+def _render(panel, context, request, user, obj, *, as_of=None, seconds=0) -> str:
+    values = {"object": obj, "user": user}
+    if panel.context:
+        values.update(panel.context(request, obj))
     if as_of is not None:
-        context.update(as_of=as_of, cache_seconds=seconds)
-    return render_to_string(panel.template, context, request=request)
+        values.update(as_of=as_of, cache_seconds=seconds)
+    template = context.template.engine.get_template(panel.template)
+    with context.push(values):
+        return template.render(context)
 
 
 @register.filter(name="label")
