@@ -34,7 +34,7 @@ class ReadOnlyAdminMixin:
 class TicketAccountInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = TicketAccount
     extra = 0
-    fields = ["account", "added_by", "note", "created_at"]
+    fields = ["account", "added_by", "joined", "note", "created_at"]
     readonly_fields = fields
 
 

@@ -118,40 +118,55 @@ def accounts_at_risk_panel(request, user) -> dict:
     return {"accounts": accounts, "more": more}
 
 
+def _newest_first(*parts: list, key, limit: int) -> list:
+    """The first ``limit`` of several lists each sorted newest first, by ``key``, once each."""
+    unique = {row.pk: row for part in parts for row in part}.values()
+    return sorted(unique, key=key, reverse=True)[:limit]
+
+
 def my_feedback_panel(request, user) -> dict:
-    """Three queries: the ids of my tickets (filed or joined), my open ones (newest change first)
-    and what others changed on them since my last visit (status moves, merges, links, shipped)."""
+    """Four queries: my newest open tickets, those I filed and those I joined, and what others
+    changed on them since my last visit (status moves, merges, links, shipped), again for
+    those I filed and those I joined.
+
+    None of them reads every ticket the rep ever touched (a busy rep has a thousand): what they
+    filed is an index walk by submitter that stops at the first few, and what they joined comes
+    from their joined links only (``TicketAccount.joined``: the link made at filing is not one).
+    """
     since = _since(request)
-    # ``involving(user)`` as a UNION of two index scans (an OR of the two would scan every
-    # ticket), read once: handed to the next two queries as a list of ids, each is an index
-    # lookup (as a subquery, PostgreSQL hash-joins it against every ticket).
-    ids = list(
-        FeedbackTicket.objects.filter(submitter=user)
-        .order_by()
-        .values_list("pk", flat=True)
-        .union(TicketAccount.objects.filter(added_by=user).order_by().values_list("ticket_id"))
-    )
+    joined = TicketAccount.objects.filter(added_by=user, joined=True).values("ticket_id")
     order = ("-updated_at", "-id")
-    # The newest few first, then their account and item (joined before the LIMIT, PostgreSQL
-    # would read every account and item).
-    newest = (
-        FeedbackTicket.objects.filter(pk__in=ids, status__in=OPEN_STATUSES)
-        .order_by(*order)
-        .values("pk")[:MINE_SHOWN]
+    open_tickets = FeedbackTicket.objects.filter(status__in=OPEN_STATUSES).order_by(*order)
+
+    def newest(tickets):
+        # The few first, then their account and item (joined before the LIMIT, PostgreSQL
+        # would look up the account and item of every open ticket the rep joined).
+        return list(
+            FeedbackTicket.objects.filter(pk__in=tickets.values("pk")[:MINE_SHOWN])
+            .select_related("account", "roadmap_item")
+            .only(*TICKET_BRIEF)
+            .order_by(*order)
+        )
+
+    tickets = _newest_first(
+        newest(open_tickets.filter(submitter=user)),
+        newest(open_tickets.filter(pk__in=joined)),
+        key=lambda ticket: (ticket.updated_at, ticket.pk),
+        limit=MINE_SHOWN,
     )
-    tickets = list(
-        FeedbackTicket.objects.filter(pk__in=newest)
-        .select_related("account", "roadmap_item")
-        .only(*TICKET_BRIEF)
-        .order_by(*order)
-    )
-    changes = list(
-        FeedbackTicket.history.filter(id__in=ids, history_date__gt=since)
+    by_others = (
+        FeedbackTicket.history.filter(history_date__gt=since)
         .exclude(history_type="+")
         .exclude(history_user=user)
         .select_related("history_user")
         .only(*CHANGE_BRIEF)
-        .order_by("-history_date", "-history_id")[:CHANGES_SHOWN]
+        .order_by("-history_date", "-history_id")
+    )
+    changes = _newest_first(
+        list(by_others.filter(submitter_id=user.pk)[:CHANGES_SHOWN]),
+        list(by_others.filter(id__in=joined)[:CHANGES_SHOWN]),
+        key=lambda change: (change.history_date, change.history_id),
+        limit=CHANGES_SHOWN,
     )
     return {"tickets": tickets, "changes": changes, "since": since}
 

@@ -90,7 +90,11 @@ class FeedbackTicket(models.Model):
             ("triage_feedbackticket", "Can triage feedback tickets"),
             ("join_feedbackticket", "Can add an account to a feedback ticket"),
         ]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            # "My open feedback, newest change first": a walk that stops at the first few.
+            models.Index(fields=["submitter", "updated_at", "id"], name="feedback_ticket_mine"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status=TicketStatus.DUPLICATE) | Q(duplicate_of__isnull=False),
@@ -129,6 +133,10 @@ class TicketAccount(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="joined_feedback"
     )
     note = bounded_text(SHORT, blank=True)
+    # False only for the link made when the ticket was filed (its submitter's account): the rest
+    # were joined, or moved here by a merge. Kept by the services; the home page's "tickets I
+    # joined" reads the few joined links instead of every link the rep ever made.
+    joined = models.BooleanField(default=True, db_default=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -137,6 +145,13 @@ class TicketAccount(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["ticket", "account"], name="feedback_account_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["added_by", "ticket"],
+                condition=Q(joined=True),
+                name="feedback_link_joined_by",
+            )
         ]
 
     def __str__(self) -> str:

@@ -68,7 +68,7 @@ def feedback_submit(
     # Account and submitter come in as saved instances: no need to look them up again.
     _save(ticket, actor=submitter, reason="Submitted", exclude=["account", "submitter"])
     # A brand-new ticket has no accounts yet: the link needs no uniqueness check either.
-    TicketAccount.objects.create(ticket=ticket, account=account, added_by=submitter)
+    TicketAccount.objects.create(ticket=ticket, account=account, added_by=submitter, joined=False)
     files = list(files)
     if len(files) > MAX_FILES:
         raise ValidationError({"attachments": f"Attach at most {MAX_FILES} files."})
@@ -442,8 +442,9 @@ def ticket_mark_duplicate(
         if link.account_id in on_kept:
             continue
         link.ticket = kept
+        link.joined = True  # the duplicate's own account, now one more voice on the kept ticket
         link.note = (link.note + f"\n{_MOVED_NOTE.format(ticket.pk)}").strip()
-        link.save(update_fields=["ticket", "note"])
+        link.save(update_fields=["ticket", "joined", "note"])
         moved.append(link.account.name)
         moved_links.append(link.pk)
     attachments = list(TicketAttachment.objects.filter(ticket=ticket))

@@ -91,8 +91,11 @@ def feedback_merge_undo(*, action: TriageAction, actor) -> FeedbackTicket:
     suffix = _MOVED_NOTE.format(ticket.pk)
     for link in links:
         link.ticket = ticket
+        # Back on the duplicate, its own account's link is the one made at filing again.
+        filing = (ticket.account_id, ticket.submitter_id)
+        link.joined = (link.account_id, link.added_by_id) != filing
         link.note = link.note.removesuffix(suffix).strip()
-        link.save(update_fields=["ticket", "note"])
+        link.save(update_fields=["ticket", "joined", "note"])
     attachments_move(
         list(TicketAttachment.objects.filter(pk__in=action.moved_attachments, ticket=kept)),
         to=ticket,

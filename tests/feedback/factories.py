@@ -35,7 +35,7 @@ class TicketFactory(factory.django.DjangoModelFactory):
     def with_account(ticket, create, extracted, **kwargs):
         if create:
             TicketAccount.objects.create(
-                ticket=ticket, account=ticket.account, added_by=ticket.submitter
+                ticket=ticket, account=ticket.account, added_by=ticket.submitter, joined=False
             )
 
 

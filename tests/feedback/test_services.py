@@ -48,7 +48,7 @@ def test_submit_puts_the_account_on_the_ticket_and_records_the_event(cs_rep, acc
     ticket = submit(account, cs_rep, files=[SimpleUploadedFile("shot.png", png_bytes())])
     assert ticket.status == TicketStatus.NEW
     link = TicketAccount.objects.get(ticket=ticket)
-    assert (link.account, link.added_by) == (account, cs_rep)
+    assert (link.account, link.added_by, link.joined) == (account, cs_rep, False)  # the filing
     event = OutboxEvent.objects.get(topic="feedback_submitted")
     assert event.payload["ticket_id"] == ticket.pk
     assert event.payload["account_id"] == account.pk
@@ -77,7 +77,7 @@ def test_join_adds_the_account_once_with_note(
         link = services.ticket_join(
             ticket=ticket, account=other, actor=cs_rep_colleague, note="Same for them"
         )
-    assert (link.added_by, link.note) == (cs_rep_colleague, "Same for them")
+    assert (link.added_by, link.note, link.joined) == (cs_rep_colleague, "Same for them", True)
     assert demand_events == [[item.pk]]
     with pytest.raises(ValidationError, match="already on"):
         services.ticket_join(ticket=ticket, account=other, actor=cs_rep_colleague)

@@ -33,7 +33,7 @@ def bulk_tickets(n, *, submitter, account, item=None, **extra):
         for i in range(n)
     )
     TicketAccount.objects.bulk_create(
-        TicketAccount(ticket=t, account=account, added_by=submitter) for t in tickets
+        TicketAccount(ticket=t, account=account, added_by=submitter, joined=False) for t in tickets
     )
     return tickets
 

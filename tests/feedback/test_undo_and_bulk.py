@@ -40,6 +40,8 @@ def test_merge_undo_puts_back_exactly_what_the_merge_moved(pm):
     assert len(action.moved_links) == 2 and action.kept_fields == ["roadmap_item"]
     kept.refresh_from_db()
     assert kept.account_count == 3 and kept.roadmap_item_id == item.pk
+    # The duplicate's own account arrives on the kept ticket as one more voice: a joined link.
+    assert TicketAccount.objects.get(ticket=kept, account=dup.account).joined
 
     restored = triage.feedback_merge_undo(action=action, actor=pm)
     assert restored.status == "triaged" and restored.duplicate_of is None
@@ -48,6 +50,9 @@ def test_merge_undo_puts_back_exactly_what_the_merge_moved(pm):
     assert kept.account_count == 1 and kept.roadmap_item_id is None
     assert dup.account_count == 3
     assert TicketAccount.objects.get(ticket=dup, account=extra).note == "Needs it"
+    # Back home, the duplicate's own link is its filing link again; the others stay joined.
+    joined = dict(TicketAccount.objects.filter(ticket=dup).values_list("account_id", "joined"))
+    assert joined == {dup.account_id: False, extra.pk: True, shared.pk: True}
     assert reasons(dup)[-1] == f"Undid merge into #{kept.pk}"
     assert reasons(kept)[-1] == f"Undid merge of #{dup.pk}"
     action.refresh_from_db()

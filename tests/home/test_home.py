@@ -2,13 +2,16 @@
 each page a constant number of queries at two data sizes."""
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback.models import FeedbackTicket
-from feedback.services import ticket_link_item, ticket_set_status
+from feedback.home import MINE_SHOWN, my_feedback_panel
+from feedback.models import FeedbackTicket, TicketAccount
+from feedback.services import ticket_join, ticket_link_item, ticket_set_status
 from integrations.models import Connection, Delivery, SyncRun
 from portal.models import OutboxEvent
 from roadmap.models import BetaParticipant, LaunchPlan, RoadmapItem, ScoreSnapshot
@@ -200,3 +203,61 @@ def test_home_query_count_is_constant(
     _grow(rep, cs_rep_colleague, 12)
     with django_assert_num_queries(small):
         _home(client)
+
+
+@pytest.mark.django_db
+def test_my_feedback_merges_filed_and_joined_newest_change_first(cs_rep, cs_rep_colleague, pm):
+    """What the rep filed and what they joined, one list newest change first (each half its own
+    query, cut at MINE_SHOWN); changes by others on either, none on tickets not theirs."""
+    mine = AccountFactory(csm_owner=cs_rep)
+    theirs = AccountFactory(csm_owner=cs_rep_colleague)
+    filed = [TicketFactory(account=mine, submitter=cs_rep, title=f"Filed {i}") for i in range(6)]
+    joined = [TicketFactory(account=theirs, submitter=cs_rep_colleague) for _ in range(6)]
+    for ticket in joined:
+        ticket_join(ticket=ticket, account=mine, actor=cs_rep)
+    other = TicketFactory(account=theirs, submitter=cs_rep_colleague, title="Not mine")
+    closed = TicketFactory(account=mine, submitter=cs_rep, status="closed")
+    now = timezone.now()
+    since = now - dt.timedelta(hours=1)
+    ticket_set_status(ticket=filed[5], status="triaged", actor=pm)
+    ticket_set_status(ticket=joined[5], status="triaged", actor=pm)
+    ticket_set_status(ticket=other, status="triaged", actor=pm)
+    ticket_set_status(ticket=filed[4], status="triaged", actor=cs_rep)  # my own change
+    # Interleaved: joined[0] newest, then filed[0], joined[1], filed[1], ...
+    order = [t for pair in zip(joined, filed, strict=True) for t in pair]
+    for age, ticket in enumerate([*order, other, closed]):
+        FeedbackTicket.objects.filter(pk=ticket.pk).update(
+            updated_at=now - dt.timedelta(minutes=age)
+        )
+
+    request = RequestFactory().get("/")
+    request.home_previous_visit = since
+    panel = my_feedback_panel(request, cs_rep)
+    assert [t.pk for t in panel["tickets"]] == [t.pk for t in order[:MINE_SHOWN]]
+    changes = [(c.id, c.history_change_reason) for c in panel["changes"]]
+    assert changes == [
+        (joined[5].pk, "Status new → triaged"),
+        (filed[5].pk, "Status new → triaged"),
+    ]
+    # The joined links are the rep's; the filing links are not "joined".
+    assert set(
+        TicketAccount.objects.filter(added_by=cs_rep, joined=True).values_list("ticket", flat=True)
+    ) == {t.pk for t in joined}
+
+
+@pytest.mark.django_db
+def test_the_migration_marks_filing_links(cs_rep, cs_rep_colleague):
+    """The backfill of ``TicketAccount.joined``: the link with the ticket's own account, added
+    by its submitter, is the filing link; every other link was joined."""
+    from django.db import connection
+
+    migration = importlib.import_module("feedback.migrations.0009_ticket_links_joined")
+    mine = AccountFactory(csm_owner=cs_rep)
+    ticket = TicketFactory(account=mine, submitter=cs_rep)
+    theirs = AccountFactory(csm_owner=cs_rep_colleague)
+    ticket_join(ticket=ticket, account=theirs, actor=cs_rep_colleague)
+    TicketAccount.objects.update(joined=True)  # as the column's default leaves every old link
+    with connection.cursor() as cursor:
+        cursor.execute(migration.MARK_FILING_LINKS)
+    links = dict(TicketAccount.objects.values_list("account_id", "joined"))
+    assert links == {mine.pk: False, theirs.pk: True}

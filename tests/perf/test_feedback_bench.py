@@ -85,7 +85,8 @@ def data(django_db_blocker):
         for title in titles
     )
     TicketAccount.objects.bulk_create(
-        TicketAccount(ticket=t, account_id=t.account_id, added_by=rep) for t in tickets
+        TicketAccount(ticket=t, account_id=t.account_id, added_by=rep, joined=False)
+        for t in tickets
     )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -3,8 +3,9 @@ on the roadmap benchmark's data set (figures, not a timed test).
 
 The data set is ``test_roadmap_bench._build`` (2,000 items, 5,000 accounts, 200,000 votes, 50,000
 feedback tickets), plus what these pages read: tickets filed over twelve weeks, each triaged
-(one history row out of "new" per ticket, 2 to 80 hours after filing), shipped items with ship
-dates, a week-old rank snapshot and the priority ranks of one recompute. ``BENCH_SCALES`` sets
+(one history row out of "new" per ticket, 2 to 80 hours after filing), one ticket in ten
+joined by another rep's account, shipped items with ship dates, a week-old rank snapshot and
+the priority ranks of one recompute. ``BENCH_SCALES`` sets
 the sizes as for the roadmap benchmark (``BENCH_SCALES=0.25`` a quarter of it, ``1,5`` one run
 at each). Run with ``make bench PYTEST_ARGS=tests/perf/test_home_kpi_bench.py``.
 """
@@ -55,6 +56,13 @@ def _history() -> None:
             "account_id, submitter_id, NULL, roadmap_item_id, NULL, LEAST(now(), created_at + "
             "(2 + id % 78) * interval '1 hour'), 'Status new → triaged', '~', NULL "
             "FROM feedback_feedbackticket"
+        )
+        # One ticket in ten joined by another rep's account (the next account has the next rep).
+        cursor.execute(
+            "INSERT INTO feedback_ticketaccount (ticket_id, account_id, added_by_id, note, "
+            "joined, created_at) SELECT t.id, a.id, a.csm_owner_id, '', true, t.created_at "
+            "FROM feedback_feedbackticket t JOIN portal_account a ON a.id = t.account_id + 1 "
+            "WHERE t.id % 10 = 0"
         )
         cursor.execute(
             "UPDATE roadmap_roadmapitem SET shipped_at = now() - (id % 80) * interval '1 day' "

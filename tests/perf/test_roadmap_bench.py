@@ -159,7 +159,7 @@ def _build(rng: random.Random, scale: float) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO feedback_ticketaccount (ticket_id, account_id, added_by_id, note, "
-            "created_at) SELECT id, account_id, submitter_id, '', created_at "
+            "joined, created_at) SELECT id, account_id, submitter_id, '', false, created_at "
             "FROM feedback_feedbackticket"
         )
     with connection.cursor() as cursor:
