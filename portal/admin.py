@@ -5,6 +5,7 @@ from .admin_mixins import HistoryAdmin
 from .apiaccess import admin as _apiaccess_admin  # noqa: F401 (registers the API access admins)
 from .models import Account, OutboxEvent, User
 from .outbox import outbox_redispatch
+from .services import account_save
 
 
 @admin.register(User)
@@ -52,6 +53,15 @@ class AccountAdmin(HistoryAdmin):
     list_select_related = ["csm_owner"]
     autocomplete_fields = ["csm_owner"]
     readonly_fields = ["health_band", "created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: validated, history by the admin, and a re-score when the tier,
+        # ARR, health or CSM changed (as a CRM sync does).
+        names = form.changed_data if change else list(form.fields)
+        fields = {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+        account, _ = account_save(actor=request.user, account=obj if change else None, **fields)
+        obj.pk = account.pk
+        obj._state.adding = False
 
 
 @admin.register(OutboxEvent)

@@ -5,14 +5,16 @@ Changing an account's tier, ARR, health or CSM changes the roadmap's demand scor
 sits below the roadmap (imports point one way: portal ← roadmap ← …), so these services do not
 ask for the recompute themselves: they return the names of the fields that changed, and the caller
 asks ``roadmap.scoring.priorities_request`` when ``changed & SCORE_INPUT_FIELDS`` (as the CRM sync
+does), or listen to ``account_edited`` (sent by ``account_save``, the hand edits: the roadmap
 does).
 """
 
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -20,6 +22,8 @@ from .models import Account
 
 # The account fields the roadmap's demand score reads.
 SCORE_INPUT_FIELDS = frozenset({"tier", "arr", "health_score", "csm_owner"})
+# Sent by ``account_save`` in its transaction with ``account`` and ``changed`` (field names).
+account_edited = Signal()
 
 
 def _field_name(key: str) -> str:
@@ -28,6 +32,39 @@ def _field_name(key: str) -> str:
         if key in (field.name, field.attname):
             return field.name
     raise TypeError(f"Account has no field {key!r}")
+
+
+def _apply(account: Account, fields: dict) -> set[str]:
+    """Set ``fields`` on ``account``; returns the names of the fields whose value differs."""
+    changed: set[str] = set()
+    for key, value in fields.items():
+        field = Account._meta.get_field(_field_name(key))
+        if field.is_relation:
+            new = value.pk if isinstance(value, models.Model) else value
+        else:
+            new = field.to_python(value)
+        if getattr(account, field.attname) != new:
+            setattr(account, field.attname, new)
+            changed.add(field.name)
+    return changed
+
+
+@transaction.atomic
+def account_save(*, actor, account: Account | None = None, **fields) -> tuple[Account, set[str]]:
+    """Create an account (``account`` None) or change one by hand (the admin's form) from
+    ``fields``. Validated and recorded in the history by ``actor``; ``account_edited`` is sent with
+    the names of the fields that changed, so the roadmap re-scores when a demand input did.
+    Returns ``(account, changed_fields)``; nothing is written when no value differs."""
+    created = account is None
+    account = Account() if created else Account.objects.select_for_update().get(pk=account.pk)
+    changed = _apply(account, fields)
+    if not created and not changed:
+        return account, set()
+    account.full_clean()
+    account._history_user = actor
+    account.save()
+    account_edited.send(sender=Account, account=account, changed=changed)
+    return account, changed
 
 
 @transaction.atomic
@@ -40,14 +77,7 @@ def account_upsert(*, crm_id: str, actor=None, **fields) -> tuple[Account, bool,
     created = account is None
     if created:
         account = Account(crm_id=crm_id)
-    changed: set[str] = set()
-    for key, value in fields.items():
-        field = Account._meta.get_field(_field_name(key))
-        attname = key if key == field.attname else field.attname
-        new = value if field.is_relation else field.to_python(value)
-        if getattr(account, attname) != new:
-            setattr(account, attname, new)
-            changed.add(field.name)
+    changed = _apply(account, fields)
     if not created and not changed:
         return account, False, set()
     # The row lock and the unique constraint guard crm_id; field validators cover the check

@@ -41,6 +41,11 @@ class RoadmapConfig(AppConfig):
         from .selectors import vote_signals
 
         register_demand_source("vote", vote_signals)
+        from portal.services import account_edited
+
+        from .scoring import on_account_edited
+
+        account_edited.connect(on_account_edited, dispatch_uid="roadmap.on_account_edited")
         from portal.search import register_search_kind
 
         from .search_kinds import ITEMS, PROGRAMS

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from portal.background import nudge
 from portal.outbox import outbox_record_many
+from portal.services import SCORE_INPUT_FIELDS
 
 from .breakdown import explain, item_demand, score_item
 from .choices import OPEN_STATUSES
@@ -569,6 +570,13 @@ def priorities_recompute_if_dirty() -> RecomputeResult | None:
 
 
 RECOMPUTE_DIRTY_TASK = "roadmap.tasks.priorities_recompute_dirty"
+
+
+def on_account_edited(sender, *, account, changed: set[str], **kwargs) -> None:
+    """An account changed by hand (``portal.services.account_edited``): a full recompute when a
+    demand input (tier, ARR, health, CSM) changed, as for a CRM sync."""
+    if changed & SCORE_INPUT_FIELDS:
+        priorities_request(cause="account edited", item_ids=None)
 
 
 def priorities_request(*, cause: str, item_ids: Iterable[int] | None = None) -> None:
