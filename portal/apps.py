@@ -19,7 +19,7 @@ class PortalConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from . import home
+        from . import home, lookups  # noqa: F401 (lookups: registers ``__in_array``)
         from .inbox import on_outbox_event
         from .observability import tasks as _task_signals  # noqa: F401 (request ids in tasks)
         from .outbox import subscribe
