@@ -57,8 +57,8 @@ class ProgramListView(PermissionRequiredMixin, ListView):
         self.filterset = BetaProgramFilterSet(
             self.request.GET, queryset=selectors.programs_for_list(), request=self.request
         )
-        # An unknown status shows every program rather than none.
-        return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset
+        # A refused value (a tampered choice) shows none, with the bar's message, as every list.
+        return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -77,6 +77,11 @@ def test_csv_export_follows_the_filters(client_for, pm):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:4] == ["id", "created", "status", "title"]
     assert [r[3] for r in rows[1:]] == ["Export me"]
+    # A tampered choice downloads the header and no rows (the list shows none, with the message).
+    response = client_for(pm).get(reverse("feedback:triage-export"), {"impact": "urgent"})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:4] == ["id", "created", "status", "title"] and rows[1:] == []
 
 
 @pytest.mark.parametrize("count", [10, 1000])

@@ -287,3 +287,17 @@ def test_refused_transition_rerenders_at_the_participant_with_the_field_message(
     assert "Ensure this value has at most 200 characters (it has 201)." in (
         long_note.content.decode()
     )
+
+
+def test_a_tampered_status_filter_shows_no_programs_and_says_why(client_for, pm):
+    BetaProgramFactory(name="Running one", status="running")
+    client = client_for(pm)
+    url = reverse("roadmap:beta-list")
+    response = client.get(url, {"status": "paused"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-testid="filter-errors"' in body and "paused is not one of" in body
+    assert not response.context["programs"] and "Running one" not in body
+    csv_body = client.get(url, {"status": "paused", "export": "csv"})
+    assert b"".join(csv_body.streaming_content).decode().count("\n") == 1  # the header only
+    assert "Running one" in client.get(url, {"status": "running"}).content.decode()
