@@ -5,8 +5,8 @@ Changing an account's tier, ARR, health or CSM changes the roadmap's demand scor
 sits below the roadmap (imports point one way: portal ← roadmap ← …), so these services do not
 ask for the recompute themselves: they return the names of the fields that changed, and the caller
 asks ``roadmap.scoring.priorities_request`` when ``changed & SCORE_INPUT_FIELDS`` (as the CRM sync
-does), or listen to ``account_edited`` (sent by ``account_save``, the hand edits: the roadmap
-does).
+does), or listens to ``account_edited``, which ``account_save`` sends on a hand edit (as the
+roadmap does).
 """
 
 import datetime as dt
