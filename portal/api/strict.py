@@ -1,9 +1,11 @@
 """Input rules every API write shares (found when probed: unknown fields were silently ignored,
-text was unbounded).
+text was unbounded, a number was taken for text).
 
 - :class:`StrictFieldsMixin` on an input serializer: a field it does not declare answers 400
   naming it ("Unknown field."), and every ``CharField`` without a limit gets
-  ``API_TEXT_MAX_LENGTH`` (enforced, and stated as ``maxLength`` in the schema).
+  ``API_TEXT_MAX_LENGTH`` (enforced, and stated as ``maxLength`` in the schema); in a JSON body,
+  text fields take strings only, lists of strings only strings, booleans only true or false
+  (``TextOrNumberField`` for an id clients send as a number or a string).
 - :class:`BoundedJSONParser` (``DEFAULT_PARSER_CLASSES``): a body over ``API_MAX_BODY_BYTES`` or
   nested deeper than ``API_MAX_JSON_DEPTH`` answers a JSON 400 instead of a 500 (a deep array
   exhausted the decoder's recursion) or Django's HTML 400.
@@ -15,9 +17,15 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.http import QueryDict
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
+
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "integer"}]})
+class TextOrNumberField(serializers.CharField):
+    """Text that may also come as a JSON number (an id that clients send either way)."""
 
 
 class StrictFieldsMixin:
@@ -58,6 +66,21 @@ class StrictFieldsMixin:
                     raise serializers.ValidationError(
                         {name: ["Must be true or false."] for name in loose}
                     )
+                # Text is a JSON string: DRF would turn 0 into "0".
+                not_str = sorted(
+                    name
+                    for name, field in self.fields.items()
+                    if isinstance(field, serializers.CharField)
+                    and not isinstance(field, TextOrNumberField)
+                    and not field.read_only
+                    and name in data
+                    and data[name] is not None
+                    and not isinstance(data[name], str)
+                )
+                if not_str:
+                    raise serializers.ValidationError(
+                        {name: ["Must be text (a JSON string)."] for name in not_str}
+                    )
                 # A list of strings holds strings: DRF would turn [0] into ["0"].
                 not_text = sorted(
                     name
@@ -72,8 +95,7 @@ class StrictFieldsMixin:
 
 
 def _text_ok(field, value) -> bool:
-    """A list for a list-of-strings field holds only strings (a single text field may take a
-    number: feature_id is an item id or a key; null is the field's own rule)."""
+    """A list for a list-of-strings field holds only strings (null is the field's own rule)."""
     if not isinstance(value, list):
         return True
     if isinstance(field, serializers.ListField):

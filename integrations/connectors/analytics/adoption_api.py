@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api.permissions import require_perms
-from portal.api.strict import NoBlankParamsMixin, StrictFieldsMixin
+from portal.api.strict import NoBlankParamsMixin, StrictFieldsMixin, TextOrNumberField
 from portal.models import Account
 from roadmap.models import BetaProgram
 
@@ -123,7 +123,7 @@ class ItemAdoptionView(AdoptionView):
 
 
 class OptimizeInputSerializer(StrictFieldsMixin, serializers.Serializer):
-    feature_id = serializers.CharField(
+    feature_id = TextOrNumberField(
         max_length=18, help_text="The roadmap item id (as in cs-product/vote/{feature_id})."
     )
     segment = serializers.CharField(
