@@ -45,10 +45,19 @@ def browser():
     shutil.rmtree(profile, ignore_errors=True)
 
 
+# How long an action or an assertion waits for its condition (it returns as soon as it holds):
+# Playwright's own 5 s for assertions was too short for a service call plus the recompute it
+# runs eagerly when the machine is loaded (seen: the triage flow's decline message).
+WAIT_MS = 10_000
+
+
 @pytest.fixture
 def page(browser, live_server):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=WAIT_MS)
     context = browser.new_context(base_url=live_server.url)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     yield page
     context.close()
