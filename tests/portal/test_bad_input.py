@@ -211,3 +211,11 @@ def test_json_text_fields_take_strings_only(pm_api):
         assert list(response.json()) == list(body)
     program.refresh_from_db()
     assert program.allowed_segments == ["saas"]
+    # A single text field takes a string too: 0 is not stored as "0".
+    response = pm_api.patch(url, {"name": 0}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["name"] == ["Must be text (a JSON string)."]
+    program.refresh_from_db()
+    assert program.name != "0"
+    renamed = pm_api.patch(url, {"name": "Renamed beta"}, content_type="application/json")
+    assert renamed.status_code == 200, renamed.content
