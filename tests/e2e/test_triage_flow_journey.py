@@ -55,6 +55,7 @@ def test_pm_triages_in_a_flow_with_undo_and_bulk(page, login):
 
     # Merge the second into the first (suggested), then undo it from the message.
     next_row.get_by_role("link", name="Triage").click()
+    expect(next_row.get_by_label("Product area")).to_be_focused()
     next_row.get_by_role("button", name=f"Merge #{second.pk} into #{first.pk}").click()
     messages = page.get_by_test_id("messages")
     expect(messages).to_contain_text(f"#{second.pk} is merged into #{first.pk}")
@@ -69,6 +70,9 @@ def test_pm_triages_in_a_flow_with_undo_and_bulk(page, login):
     # Decline the third with a reason; undo again.
     third_row = page.locator(f"#ticket-{third.pk}")
     third_row.get_by_role("link", name="Triage").click()
+    # The panel is live (htmx has processed it) once its first field has the focus: a click
+    # before that found the Decline form without its handlers, and nothing was sent.
+    expect(third_row.get_by_label("Product area")).to_be_focused()
     third_row.get_by_test_id("decline-reason").fill("Reports get a new theme next quarter")
     third_row.get_by_role("button", name="Decline", exact=True).click()
     expect(messages).to_contain_text(f"#{third.pk} is declined.")
