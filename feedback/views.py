@@ -13,7 +13,7 @@ from django_filters.views import FilterView
 
 from portal.csvexport import csv_response
 from portal.errors import form_add_service_error
-from portal.filterbar import FilterBarMixin
+from portal.filterbar import FilterBarMixin, filtered_rows
 from portal.flash import flash_undo
 from portal.viewmixins import ServiceFormMixin
 from roadmap.models import BetaProgram, RoadmapItem
@@ -201,7 +201,7 @@ def triage_export(request):
         data, queryset=selectors.tickets_for_triage().order_by("created_at", "id"), request=request
     )
     # A refused value (a tampered choice) downloads no rows, as the list shows none.
-    tickets = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    tickets = filtered_rows(filterset)
     rows = (
         [
             t.pk,

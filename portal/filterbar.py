@@ -20,6 +20,12 @@ from .labels import human_label
 PAGE_PARAMS = ("page", "more", "offset", "export")
 
 
+def filtered_rows(filterset):
+    """The filtered rows, or none when the FilterSet refuses a value (a tampered choice): every
+    list and its CSV show nothing rather than everything, and the bar says why."""
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+
+
 @dataclass
 class Option:
     value: str

@@ -9,7 +9,7 @@ from django_filters.views import FilterView
 
 from . import inbox
 from .csvexport import csv_response
-from .filterbar import FilterBarMixin
+from .filterbar import FilterBarMixin, filtered_rows
 from .filtersets import AccountFilterSet
 from .labels import human_label
 from .models import Account, InboxEntry
@@ -54,7 +54,7 @@ class AccountListView(PermissionRequiredMixin, FilterBarMixin, FilterView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "csv":
             filterset = self.get_filterset(self.get_filterset_class())
-            rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+            rows = filtered_rows(filterset)
             return csv_response(
                 filename="accounts.csv",
                 header=ACCOUNT_CSV_HEADER,

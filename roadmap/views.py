@@ -14,7 +14,7 @@ from django_filters.views import FilterView
 
 from portal.csvexport import csv_response
 from portal.errors import form_add_service_error
-from portal.filterbar import FilterBarMixin, filter_bar_for
+from portal.filterbar import FilterBarMixin, filter_bar_for, filtered_rows
 from portal.viewmixins import ServiceFormMixin
 
 from . import selectors, services
@@ -45,7 +45,7 @@ class BoardView(PermissionRequiredMixin, TemplateView):
         filterset = RoadmapItemFilterSet(
             request.GET, queryset=selectors.items_for_lists(), request=request
         )
-        queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        queryset = filtered_rows(filterset)
         more = request.GET.get("more")
         limits = {}
         if more in BOARD_STATUSES and not request.htmx:
@@ -160,7 +160,7 @@ class ItemListView(PermissionRequiredMixin, FilterBarMixin, FilterView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "csv":
             filterset = self.get_filterset(self.get_filterset_class())
-            rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+            rows = filtered_rows(filterset)
             return self._csv(rows)
         return super().get(request, *args, **kwargs)
 

@@ -13,7 +13,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from integrations.models import Connection, ConnectionKind, Delivery, DeliveryStatus, SyncRun
 from portal.csvexport import csv_response
 from portal.errors import service_error_messages
-from portal.filterbar import filter_bar_for
+from portal.filterbar import filter_bar_for, filtered_rows
 from portal.viewmixins import ServiceFormMixin
 
 from . import selectors, services
@@ -45,7 +45,7 @@ class SyncPageView(PermissionRequiredMixin, TemplateView):
             self.request.GET, queryset=selectors.runs_for_list(), request=self.request
         )
         # An unknown connection or status shows no run (and the bar says which filter is on).
-        return filterset, filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        return filterset, filtered_rows(filterset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -15,7 +15,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from portal.csvexport import csv_response
 from portal.errors import form_add_service_error
-from portal.filterbar import filter_bar_for
+from portal.filterbar import filter_bar_for, filtered_rows
 from portal.labels import human_label
 from portal.models import Account
 from portal.viewmixins import ServiceFormMixin
@@ -58,7 +58,7 @@ class ProgramListView(PermissionRequiredMixin, ListView):
             self.request.GET, queryset=selectors.programs_for_list(), request=self.request
         )
         # A refused value (a tampered choice) shows none, with the bar's message, as every list.
-        return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
+        return filtered_rows(self.filterset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -13,7 +13,7 @@ from django.views.generic import DetailView, ListView
 
 from portal.csvexport import csv_response
 from portal.errors import form_add_service_error
-from portal.filterbar import filter_bar_for
+from portal.filterbar import filter_bar_for, filtered_rows
 from roadmap.models import LaunchPlan, Milestone
 from roadmap.permissions import (
     can_add_milestone,
@@ -68,7 +68,7 @@ class LaunchCalendarView(PermissionRequiredMixin, ListView):
         dated = data.get("launch_after") or data.get("launch_before")
         base = selectors.plans_for_lists() if dated else selectors.plans_for_calendar(today=today)
         self.filterset = LaunchPlanFilterSet(data, queryset=base, request=self.request, today=today)
-        return self.filterset.qs if self.filterset.is_valid() else base.none()
+        return filtered_rows(self.filterset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
